@@ -1,0 +1,55 @@
+"""Suite-wide hooks: the notebook budgets table.
+
+Every notebook run writes a JSON record to build/notebook-runs/ (see course.run_notebook).
+At the end of the session the controlling process (also under pytest-xdist) collects the
+records into build/notebook-budgets.md and prints it.  The figures are reported, not
+asserted: timing assertions flake on shared machines.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+
+from course import BUDGET_RSS_MB, BUDGET_SECONDS, ROOT, RUNS
+
+TABLE = ROOT / "build" / "notebook-budgets.md"
+
+
+def _is_controller(config) -> bool:
+    return not hasattr(config, "workerinput")
+
+
+def pytest_sessionstart(session):
+    if _is_controller(session.config) and RUNS.exists():
+        shutil.rmtree(RUNS)
+
+
+def _table() -> str | None:
+    records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))] if RUNS.exists() else []
+    if not records:
+        return None
+    lines = [
+        f"Notebook budgets: at most {BUDGET_SECONDS} s and {BUDGET_RSS_MB / 1024:.1f} GB per solution "
+        "notebook (wall time includes kernel start-up; peak RSS is the kernel and its children).",
+        "",
+        "| notebook | run | status | wall time (s) | peak RSS (MB) | within budget |",
+        "|---|---|---|---:|---:|---|",
+    ]
+    for r in sorted(records, key=lambda r: r["label"]):
+        within = r["wall_s"] <= BUDGET_SECONDS and r["peak_rss_mb"] <= BUDGET_RSS_MB
+        lines.append(f"| {r['label'].rsplit('-', 1)[0]} | {r['mode']} | {r['status']} | {r['wall_s']:.1f} "
+                     f"| {r['peak_rss_mb']:.0f} | {'yes' if within else 'NO'} |")
+    return "\n".join(lines) + "\n"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not _is_controller(config):
+        return
+    table = _table()
+    if table is None:
+        return
+    TABLE.parent.mkdir(parents=True, exist_ok=True)
+    TABLE.write_text(table)
+    terminalreporter.write_sep("=", "notebook budgets")
+    terminalreporter.write_line(table)
+    terminalreporter.write_line(f"(written to {TABLE.relative_to(ROOT)})")
