@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 # that is already on disk.  Elsewhere, override it, e.g. `make lab TORCH_SPEC=torch`.
 TORCH_SPEC ?= torch==2.13.0
 STAMP  := $(VENV)/.dlbio-installed
+# nbgrader calls helper programs (alembic) by name, so the venv's bin/ goes first on PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= 2
 
 .PHONY: help install lab test test-lib release grade benchmark clean

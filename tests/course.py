@@ -37,6 +37,8 @@ def child_env() -> dict[str, str]:
     """Environment for kernels started by the tests: this interpreter's kernel spec comes
     first, and nothing outside the course can change the thread count or the backend."""
     env = dict(os.environ)
+    # nbgrader runs helper programs (alembic) by name: this interpreter's bin/ goes first.
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env["JUPYTER_PATH"] = os.pathsep.join(
         [str(Path(sys.prefix) / "share" / "jupyter"), env.get("JUPYTER_PATH", "")]).rstrip(os.pathsep)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # silences a debugger notice on Python 3.11

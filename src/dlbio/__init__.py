@@ -1,4 +1,19 @@
 """dlbio: simulated biological data and small, honest training tools for the course on
 *Ten quick tips for deep learning in biology* (Lee et al., PLoS Comput Biol 2022).
+
+Modules
+-------
+datasets    simulated data sets that return their ground truth (``make_*``)
+training    device, seeds, threads, the training loop and prediction helpers
+models      small, readable PyTorch networks
+estimators  a scikit-learn-compatible neural-network classifier
+evaluation  the metric panel
+plotting    the course's plot style
+feedback    the check helpers used by the notebooks' visible tests
+notebook    ``setup_notebook``, the one call at the top of every lesson
 """
 __version__ = "0.1.0"
+
+from .notebook import setup_notebook  # noqa: E402
+
+__all__ = ["setup_notebook", "__version__"]
