@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from course import BUDGET_RSS_MB, BUDGET_SECONDS, ROOT, RUNS
+from course import BUDGET_RSS_MB, BUDGET_SECONDS, GRADES, ROOT, RUNS
 
 TABLE = ROOT / "build" / "notebook-budgets.md"
 
@@ -20,13 +20,16 @@ def _is_controller(config) -> bool:
 
 
 def pytest_sessionstart(session):
-    if _is_controller(session.config) and RUNS.exists():
-        shutil.rmtree(RUNS)
+    if _is_controller(session.config):
+        for folder in (RUNS, GRADES):
+            if folder.exists():
+                shutil.rmtree(folder)
 
 
 def _table() -> str | None:
     records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))] if RUNS.exists() else []
-    if not records:
+    grades = [json.loads(p.read_text()) for p in sorted(GRADES.glob("*.json"))] if GRADES.exists() else []
+    if not records and not grades:
         return None
     lines = [
         f"Notebook budgets: at most {BUDGET_SECONDS} s and {BUDGET_RSS_MB / 1024:.1f} GB per solution "
@@ -39,6 +42,12 @@ def _table() -> str | None:
         within = r["wall_s"] <= BUDGET_SECONDS and r["peak_rss_mb"] <= BUDGET_RSS_MB
         lines.append(f"| {r['label'].rsplit('-', 1)[0]} | {r['mode']} | {r['status']} | {r['wall_s']:.1f} "
                      f"| {r['peak_rss_mb']:.0f} | {'yes' if within else 'NO'} |")
+    if grades:
+        lines += ["", "nbgrader autograde (autograded points): the solution must score full marks, "
+                  "the blank student version 0.", "",
+                  "| notebook | solution | blank student version |", "|---|---:|---:|"]
+        lines += [f"| {g['slug']} | {g['solution']:g} / {g['max']:g} | {g['blank']:g} / {g['max']:g} |"
+                  for g in grades]
     return "\n".join(lines) + "\n"
 
 

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 LESSONS = ROOT / "lessons"
 RUNS = ROOT / "build" / "notebook-runs"
+GRADES = ROOT / "build" / "autograde-scores"
 RUNNER = Path(__file__).with_name("run_notebook.py")
 
 # The budgets from CURRICULUM.md section 3 (reported, not asserted) and the one hard ceiling.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from course import (ROOT, cell_label, is_graded_test_cell, lesson_path, lesson_slugs, nbgrader_meta, run,
+from course import (GRADES, ROOT, cell_label, is_graded_test_cell, lesson_path, lesson_slugs, nbgrader_meta, run,
                     solution_path)
 
 SLUGS = lesson_slugs()
@@ -81,6 +81,10 @@ def test_autograde_solution_full_marks_blank_zero(slug, tmp_path):
             nb = gb.find_submission_notebook(slug, slug, student)
             cells = {g.name: (g.auto_score, g.max_score) for g in nb.grades if g.cell_type == "code"}
             scores[student] = (nb.code_score, nb.max_code_score, cells)
+    GRADES.mkdir(parents=True, exist_ok=True)
+    (GRADES / f"{slug}.json").write_text(json.dumps({
+        "slug": slug, "max": scores["solution_author"][1],
+        "solution": scores["solution_author"][0], "blank": scores["blank_student"][0]}))
     got, max_code, cells = scores["solution_author"]
     assert max_code > 0, f"{slug} has no autograded points"
     lost = {name: s for name, s in cells.items() if s[0] != s[1]}
