@@ -12,13 +12,14 @@ STAMP  := $(VENV)/.dlbio-installed
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 PYTEST_WORKERS ?= 2
 
-.PHONY: help install lab test test-lib release grade benchmark clean
+.PHONY: help install lab formgrader test test-lib release grade benchmark clean
 
 help:
 	@echo "make lab        set up .venv if needed and open JupyterLab on lessons/"
 	@echo "make test       set up .venv if needed and run the whole test suite"
 	@echo "make release    regenerate lessons/ from solutions/ with nbgrader"
 	@echo "make grade      autograde the submissions in submitted/<student>/<lesson>/"
+	@echo "make formgrader JupyterLab on the course root with nbgrader's formgrader (written answers)"
 	@echo "make benchmark  time the dlbio training loop against plain PyTorch loops"
 
 install: $(STAMP)
@@ -29,8 +30,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[course,test]"
 	@touch $(STAMP)
 
+# Jupyter refuses to run as root unless told to (containers and CI machines run as root).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=lessons
+	$(BIN)/jupyter lab --notebook-dir=lessons $(ROOT_FLAG)
+
+# For instructors: JupyterLab on the course root, where nbgrader's formgrader works.
+formgrader: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=. $(ROOT_FLAG) --LabApp.default_url=/formgrader
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
@@ -56,7 +64,7 @@ grade: release
 	  fi; \
 	done
 	$(BIN)/nbgrader export --log-level=WARN
-	@echo "Grades written to grades.csv; grade the written answers in formgrader (make lab, then the Nbgrader menu)."
+	@echo "Grades written to grades.csv; grade the written answers with `make formgrader`."
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/training_loop.py
