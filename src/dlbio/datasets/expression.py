@@ -1,22 +1,4 @@
-"""Simulated biological data sets with a known ground truth.
-
-Every generator returns a :class:`Bunch` with the same layout:
-
-``X``, ``y``
-    What a real analyst would have: a feature matrix and labels.
-``groups``
-    The grouping to respect when splitting (subjects, batches, families), or ``None``.
-``feature_names``, ``sample_ids``
-    Readable names for the columns and the rows.
-``truth``
-    Everything that is *unobservable* in real life (which genes matter, the true
-    probabilities, ...).  Use it to check a model, never to fit one.
-``params``
-    The resolved arguments, including the integer seed, so that
-    ``make_expression(**data.params)`` rebuilds exactly the same data.
-``DESCR``
-    A short description of the generative process.
-"""
+"""Gene-expression matrices with known informative genes (a Splat-like negative binomial)."""
 from __future__ import annotations
 
 import math
@@ -27,7 +9,9 @@ from scipy.optimize import brentq
 from scipy.special import expit, logit as _logit, ndtri
 from sklearn.utils import Bunch
 
-from ._validation import (
+from ._common import spawn_streams
+
+from .._validation import (
     check_bool,
     check_choice,
     check_float,
@@ -37,7 +21,7 @@ from ._validation import (
     describe_range,
 )
 
-__all__ = ["Bunch", "make_expression"]
+__all__ = ["make_expression"]
 
 # Splat's defaults for the base gene means (Zappia et al. 2017): mu_g ~ Gamma(0.6, rate 0.3).
 _MEAN_SHAPE = 0.6
@@ -54,17 +38,6 @@ _STREAMS = ("genes", "activity", "labels", "library", "noise")
 # ----------------------------------------------------------------------------------------
 # Small private helpers
 # ----------------------------------------------------------------------------------------
-def _spawn_streams(seed: int) -> dict[str, np.random.Generator]:
-    """One independent Generator per model component, always spawned in the same order.
-
-    Because each component has its own stream, changing a knob that only one component
-    uses (for example ``dispersion``, used only by the noise) leaves every other
-    component's random draws untouched ("common random numbers").
-    """
-    children = np.random.SeedSequence(seed).spawn(len(_STREAMS))
-    return {name: np.random.default_rng(child) for name, child in zip(_STREAMS, children)}
-
-
 def _normal_grid(n_points: int) -> np.ndarray:
     """``n_points`` standard-normal quantiles at equally likely cell mid-points.
 
@@ -355,7 +328,7 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
             "gets less than one count per sample, so most counts will be zero.",
             UserWarning, stacklevel=2)
 
-    rng = _spawn_streams(seed)
+    rng = spawn_streams(seed, _STREAMS)
 
     # ---- 2. Genes: program membership, loadings and base means ("genes"). ------------
     order = rng["genes"].permutation(n_genes)        # random genes, not the highest ones

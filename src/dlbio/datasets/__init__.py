@@ -1,0 +1,28 @@
+"""Simulated biological data sets with a known ground truth.
+
+Every generator is called ``make_<kind>`` and returns a :class:`Bunch` with the same layout:
+
+``X``, ``y``
+    What a real analyst would have: a feature matrix and labels.
+``groups``
+    The grouping to respect when splitting (subjects, batches, families), or ``None``.
+``feature_names``, ``sample_ids``
+    Readable names for the columns and the rows.
+``truth``
+    Everything that is *unobservable* in real life (which genes matter, the true
+    probabilities, ...).  Use it to check a model, never to fit one.
+``params``
+    The resolved arguments, including the integer seed, so that
+    ``make_<kind>(**data.params)`` rebuilds exactly the same data.
+``DESCR``
+    A short description of the generative process.
+
+Sizes are positional, everything else is keyword-only; ``random_state`` accepts None, an
+int or a numpy Generator; ``return_X_y=True`` returns ``(X, y)`` only.  Each component
+(biology, labels, noise, ...) draws from its own random sub-stream, and the global numpy
+random state is never touched.  One module per kind of data.
+"""
+from ._common import Bunch
+from .expression import make_expression
+
+__all__ = ["Bunch", "make_expression"]
