@@ -167,6 +167,40 @@ def test_signal_strength_reuses_the_same_uniforms(small):
     assert not np.array_equal(strong.y, small.y)
 
 
+def _same_uniforms(a, b):
+    """Labels drawn as y = 1[u < proba] with the *same* uniforms u in both data sets: where
+    b's probability is higher a label can only go 0 -> 1, where it is lower only 1 -> 0."""
+    up, down = b.truth.proba > a.truth.proba, b.truth.proba < a.truth.proba
+    return bool((b.y[up] >= a.y[up]).all() and (b.y[down] <= a.y[down]).all())
+
+
+def test_same_uniforms_check_detects_fresh_uniforms():
+    # The helper above must fail when the labels are redrawn (a control for the next test).
+    a = make_expression(400, 20, n_informative=4, signal="interaction", random_state=0)
+    b = make_expression(400, 20, n_informative=4, signal="interaction", main_effect=1.0,
+                        random_state=0)
+    redrawn = Bunch(y=(np.random.default_rng(1).random(400) < b.truth.proba).astype(int),
+                    truth=b.truth)
+    assert _same_uniforms(a, b) and not _same_uniforms(a, redrawn)
+
+
+@pytest.mark.parametrize("base", [dict(signal_strength=3.0), dict(signal_strength=0.0)])
+def test_main_effect_only_changes_the_labels(base):
+    """Turning the main effect on keeps the expression data and reuses the label uniforms,
+    so 'linear', 'interaction' and 'linear plus interaction' share one expression matrix."""
+    kwargs = dict(n_samples=300, n_genes=40, n_informative=8, signal="interaction",
+                  random_state=0, **base)
+    plain = make_expression(**kwargs)
+    mixed = make_expression(**kwargs, main_effect=1.5)
+    for name in ("counts", "activity", "library_size", "informative", "program", "loading"):
+        np.testing.assert_array_equal(mixed.truth[name], plain.truth[name])
+    np.testing.assert_array_equal(mixed.X, plain.X)
+    assert not np.array_equal(mixed.y, plain.y)
+    assert _same_uniforms(plain, mixed)
+    again = make_expression(**mixed.params)
+    np.testing.assert_array_equal(again.y, mixed.y)
+
+
 def test_prevalence_only_changes_the_labels(small):
     other = make_expression(**SMALL, prevalence=0.3, random_state=0)
     np.testing.assert_array_equal(other.X, small.X)
@@ -195,15 +229,22 @@ def test_effect_size_leaves_labels_activity_and_libraries_unchanged(small):
 # ----------------------------------------------------------------------------------------
 # Ground truth matches the data
 # ----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("signal", ["linear", "interaction"])
-def test_truth_is_consistent(signal):
-    data = make_expression(80, 50, n_informative=10, signal=signal, random_state=2)
+@pytest.mark.parametrize("signal, main_effect", [("linear", 0.0), ("interaction", 0.0),
+                                                 ("interaction", 1.5)])
+def test_truth_is_consistent(signal, main_effect):
+    data = make_expression(80, 50, n_informative=10, signal=signal, main_effect=main_effect,
+                           random_state=2)
     t = data.truth
     assert t.informative.sum() == 10
     np.testing.assert_array_equal(t.informative, np.isin(t.program, t.informative_programs))
     np.testing.assert_allclose(t.proba, expit(t.logit))
-    score = t.activity[:, 0] if signal == "linear" else t.activity[:, 0] * t.activity[:, 1]
-    np.testing.assert_allclose(t.logit, data.params["signal_strength"] * score + t.intercept)
+    z = t.activity
+    score = z[:, 0] if signal == "linear" else z[:, 0] * z[:, 1]
+    expected = (data.params["signal_strength"] * score + t.intercept
+                + main_effect * (z[:, 0] + z[:, 1]) * (signal == "interaction"))
+    np.testing.assert_allclose(t.logit, expected)
+    assert data.params["main_effect"] == main_effect
+    assert ("main_effect" in t.rule) == (main_effect > 0)
     # X is log2(CPM + 1) of the recorded counts
     cpm = 1e6 * t.counts / t.counts.sum(axis=1, keepdims=True)
     np.testing.assert_allclose(data.X, np.log2(cpm + 1), rtol=1e-5)
@@ -255,6 +296,20 @@ def test_label_prevalence_matches(signal, prevalence):
     assert abs(data.truth.proba.mean() - prevalence) < tolerance
 
 
+@pytest.mark.parametrize("signal_strength, main_effect, prevalence",
+                         [(3.0, 1.5, 0.5), (3.0, 1.0, 0.3), (0.0, 1.5, 0.5), (1.0, 1.0, 0.7)])
+def test_prevalence_matches_with_main_effects(signal_strength, main_effect, prevalence):
+    # Product plus main effects gives skewed log-odds: an intercept of 0 (enough without
+    # main effects) would give a prevalence of 0.46 instead of 0.5 for (3.0, 1.5).
+    n = 8000
+    data = make_expression(n, 4, n_informative=2, signal="interaction",
+                           signal_strength=signal_strength, main_effect=main_effect,
+                           prevalence=prevalence, random_state=11)
+    tolerance = 4 * math.sqrt(prevalence * (1 - prevalence) / n)
+    assert abs(data.y.mean() - prevalence) < tolerance
+    assert abs(data.truth.proba.mean() - prevalence) < tolerance
+
+
 def test_linear_signal_is_in_informative_genes_only():
     data = make_expression(1000, 200, n_informative=20, random_state=0)
     inf = data.truth.informative
@@ -273,6 +328,24 @@ def test_interaction_defeats_a_linear_model_but_not_the_bayes_rule():
     assert abs(accuracy - 0.5) < 0.08
     assert bayes > 0.8
     assert bayes - accuracy > 0.2
+
+
+def test_main_effect_is_what_a_linear_model_can_learn():
+    # Main effects only: a linear model comes close to the Bayes rule.  Main effects plus
+    # the product: the linear model still beats chance (the main effects) but stays well
+    # below the Bayes rule (the interaction it cannot represent).
+    test = slice(800, None)
+    results = {}
+    for strength in (0.0, 4.0):
+        data = make_expression(1600, 60, n_informative=20, signal="interaction",
+                               signal_strength=strength, main_effect=1.5, random_state=0)
+        bayes = np.mean((data.truth.proba[test] > 0.5) == data.y[test])
+        results[strength] = (_lr_accuracy(data.X, data.y, 800), bayes)
+    linear_acc, linear_bayes = results[0.0]
+    mixed_acc, mixed_bayes = results[4.0]
+    assert linear_bayes - linear_acc < 0.06
+    assert mixed_acc > 0.58
+    assert mixed_bayes - mixed_acc > 0.12
 
 
 def test_informative_and_nuisance_genes_share_one_marginal_distribution():
@@ -338,6 +411,11 @@ BAD_ARGUMENTS = [
     (dict(signal_strength=-0.1), ValueError, "signal_strength"),
     (dict(signal_strength=float("inf")), ValueError, "signal_strength"),
     (dict(signal_strength=True), TypeError, "signal_strength"),
+    (dict(signal="interaction", main_effect=-0.5), ValueError, "main_effect"),
+    (dict(signal="interaction", main_effect=float("nan")), ValueError, "main_effect"),
+    (dict(signal="interaction", main_effect=float("inf")), ValueError, "main_effect"),
+    (dict(signal="interaction", main_effect=True), TypeError, "main_effect"),
+    (dict(signal="interaction", main_effect="1.5"), TypeError, "main_effect"),
     (dict(prevalence=0.0), ValueError, "prevalence"),
     (dict(prevalence=1.0), ValueError, "prevalence"),
     (dict(prevalence=1.5), ValueError, "prevalence"),
@@ -359,8 +437,8 @@ BAD_ARGUMENTS = [
 
 
 @pytest.mark.parametrize("kwargs, error, name", BAD_ARGUMENTS,
-                         ids=[f"{k}={v!r}" for kw, _, _ in BAD_ARGUMENTS
-                              for k, v in kw.items()])
+                         ids=[",".join(f"{k}={v!r}" for k, v in kw.items())
+                              for kw, _, _ in BAD_ARGUMENTS])
 def test_invalid_argument_raises_a_clear_error(kwargs, error, name):
     arguments = dict(n_samples=50, n_genes=20, n_informative=5, random_state=0)
     arguments.update(kwargs)
@@ -385,6 +463,7 @@ def test_n_samples_error_says_why():
     (dict(n_genes=20, n_informative=5, n_programs=1), ("n_programs", "n_genes")),
     (dict(n_genes=20, n_informative=5, n_programs=17), ("n_programs", "n_informative")),
     (dict(n_genes=20, n_informative=20, n_programs=2), ("n_programs", "n_genes")),
+    (dict(n_genes=20, n_informative=5, main_effect=1.0), ("main_effect", "signal")),
 ])
 def test_cross_parameter_errors_name_both_parameters(kwargs, names):
     with pytest.raises(ValueError) as info:
@@ -414,3 +493,4 @@ def test_ordinary_settings_do_not_warn():
         warnings.simplefilter("error")
         make_expression(**SMALL, random_state=0)
         make_expression(**SMALL, signal="interaction", random_state=0)
+        make_expression(**SMALL, signal="interaction", main_effect=1.5, random_state=0)

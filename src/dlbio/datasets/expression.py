@@ -48,23 +48,27 @@ def _normal_grid(n_points: int) -> np.ndarray:
     return ndtri((np.arange(n_points) + 0.5) / n_points)
 
 
-def _solve_intercept(signal: str, strength: float, prevalence: float) -> float:
+def _solve_intercept(signal: str, strength: float, prevalence: float,
+                     main_effect: float = 0.0) -> float:
     """Intercept ``b`` such that ``E[sigmoid(strength * score + b)] = prevalence``.
 
     ``score`` is ``z0`` (linear) or ``z0 * z1`` (interaction), with independent
-    standard-normal activities.  Both scores are symmetric around 0, so a prevalence of
-    0.5 needs ``b = 0`` exactly; with no signal, ``b = logit(prevalence)``.
+    standard-normal activities; ``main_effect * (z0 + z1)`` is added to the interaction
+    when ``main_effect > 0``.  Without main effects both scores are symmetric around 0, so
+    a prevalence of 0.5 needs ``b = 0`` exactly; with no signal at all,
+    ``b = logit(prevalence)``.  With both terms the log-odds are skewed, so ``b`` is
+    solved numerically even for a prevalence of 0.5.
     """
-    if strength == 0.0:
+    if strength == 0.0 and main_effect == 0.0:
         return float(_logit(prevalence))
-    if prevalence == 0.5:
+    if prevalence == 0.5 and main_effect == 0.0:
         return 0.0
     if signal == "linear":
-        score = _normal_grid(4001)
+        scaled = strength * _normal_grid(4001)
     else:
         grid = _normal_grid(400)
-        score = np.outer(grid, grid).ravel()
-    scaled = strength * score
+        scaled = (strength * np.outer(grid, grid)
+                  + main_effect * np.add.outer(grid, grid)).ravel()
 
     def excess(b: float) -> float:
         return float(expit(scaled + b).mean()) - prevalence
@@ -129,7 +133,8 @@ for each gene g:                                  # sub-stream "genes"
 for each sample i:
     activity[i, k] ~ Normal(0, 1) for every program k   # sub-stream "activity"
     logit[i] = signal_strength * activity[i, 0] + intercept              (linear)
-             = signal_strength * activity[i, 0] * activity[i, 1] + intercept
+             = signal_strength * activity[i, 0] * activity[i, 1]
+               + main_effect * (activity[i, 0] + activity[i, 1]) + intercept
                                                                    (interaction)
     y[i] = 1 if u[i] < sigmoid(logit[i]) else 0, u[i] ~ U(0, 1)   # "labels"
     L[i] ~ LogNormal(log(library_size), 0.2)                      # "library"
@@ -145,8 +150,8 @@ only X and y may be used to fit a model."""
 
 
 def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs=None,
-                    effect_size=1.0, signal="linear", signal_strength=3.0, prevalence=0.5,
-                    dispersion=0.2, library_size=20_000.0, return_X_y=False,
+                    effect_size=1.0, signal="linear", signal_strength=3.0, main_effect=0.0,
+                    prevalence=0.5, dispersion=0.2, library_size=20_000.0, return_X_y=False,
                     random_state=None):
     """Simulate a gene-expression matrix (log-CPM) with a binary phenotype.
 
@@ -181,7 +186,15 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
         genes can capture.
     signal_strength : float, default=3.0
         Weight of the activity on the log-odds of the label (>= 0).  0 gives labels that
-        are independent of the data; larger values give less label noise.
+        are independent of the data; larger values give less label noise.  With
+        ``signal="interaction"`` this is the weight of the product (the epistasis term).
+    main_effect : float, default=0.0
+        Only for ``signal="interaction"``: weight of the additive (main) effect of each of
+        the two programs on the log-odds (>= 0), added to the interaction term.  A value
+        above 0 gives "linear plus an interaction": a linear model can learn the main
+        effects but not the interaction, so a model that can learn the product gains more
+        the more data it has (tip 1 of the course).  With ``signal_strength=0`` the label
+        depends linearly on the sum of the two activities.
     prevalence : float, default=0.5
         Expected fraction of positive labels, in (0, 1).
     dispersion : float, default=0.2
@@ -249,8 +262,10 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
        ``make_classification`` they can, see scikit-learn issue #25908 [3]_.)
     3. Program activities ``z_ik ~ N(0, 1)``.
     4. Log-odds ``logit_i = signal_strength * z_i0 + b`` (linear) or
-       ``signal_strength * z_i0 * z_i1 + b`` (interaction), where the intercept ``b`` is
-       solved numerically so that ``E[sigmoid(logit)] = prevalence``.  The label is
+       ``signal_strength * z_i0 * z_i1 + main_effect * (z_i0 + z_i1) + b`` (interaction;
+       epistasis between two programs, with additive main effects when
+       ``main_effect > 0``), where the intercept ``b`` is solved numerically so that
+       ``E[sigmoid(logit)] = prevalence``.  The label is
        ``y_i = 1[u_i < sigmoid(logit_i)]`` with ``u_i ~ U(0, 1)``.  ``truth.proba`` is the
        true probability, so ``mean(truth.proba.round() == y)`` is (close to) the best
        accuracy any model can reach (the Bayes accuracy).
@@ -266,9 +281,11 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
 
     Each step draws from its own random sub-stream ("genes", "activity", "labels",
     "library", "noise", spawned from one ``numpy.random.SeedSequence``).  With the same
-    seed, changing ``dispersion`` changes only ``X``; changing ``signal_strength`` or
-    ``prevalence`` changes only ``y`` (through the same uniforms ``u_i``); changing
-    ``effect_size`` leaves ``y``, the activities and the library sizes unchanged.
+    seed, changing ``dispersion`` changes only ``X``; changing ``signal_strength``,
+    ``main_effect`` or ``prevalence`` changes only ``y`` (through the same uniforms
+    ``u_i``); changing ``effect_size`` leaves ``y``, the activities and the library sizes
+    unchanged.  So the same seed with and without ``main_effect`` (or with
+    ``signal_strength=0``) gives the *same* expression matrix with different label rules.
 
     References
     ----------
@@ -280,6 +297,9 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
     .. [3] scikit-learn issue #25908, "make_classification: informative features have a
        different variance from the noise features".
        https://github.com/scikit-learn/scikit-learn/issues/25908
+    .. [4] Cordell HJ. Epistasis: what it means, what it doesn't mean, and statistical
+       methods to detect it in humans. Human Molecular Genetics 11(20), 2463-2468 (2002).
+       doi:10.1093/hmg/11.20.2463 (main effects plus a product term, as used here).
 
     Examples
     --------
@@ -303,6 +323,11 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
                          f"got {n_informative}.")
     effect_size = _check_finite(effect_size, "effect_size", low=0.0, low_inclusive=False)
     signal_strength = _check_finite(signal_strength, "signal_strength", low=0.0)
+    main_effect = _check_finite(main_effect, "main_effect", low=0.0)
+    if main_effect > 0 and signal != "interaction":
+        raise ValueError(f"main_effect must be 0 when signal={signal!r} (main effects are "
+                         "added to the product term of signal='interaction'; for a linear "
+                         f"signal use signal_strength); got {main_effect:g}.")
     prevalence = check_fraction(prevalence, "prevalence", low_inclusive=False,
                                 high_inclusive=False)
     dispersion = _check_finite(dispersion, "dispersion", low=0.0)
@@ -365,8 +390,13 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
     else:
         score = activity[:, 0] * activity[:, 1]
         rule = "logit = signal_strength * activity[:, 0] * activity[:, 1] + intercept"
-    intercept = _solve_intercept(signal, signal_strength, prevalence)
+        if main_effect > 0:
+            rule = ("logit = signal_strength * activity[:, 0] * activity[:, 1] + "
+                    "main_effect * (activity[:, 0] + activity[:, 1]) + intercept")
+    intercept = _solve_intercept(signal, signal_strength, prevalence, main_effect)
     logit = signal_strength * score + intercept
+    if main_effect > 0:
+        logit = logit + main_effect * (activity[:, 0] + activity[:, 1])
     proba = expit(logit)
     uniform = rng["labels"].random(n_samples)
     y = (uniform < proba).astype(np.int64)
@@ -412,7 +442,8 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
     )
     params = dict(n_samples=n_samples, n_genes=n_genes, n_informative=n_informative,
                   n_programs=n_programs, effect_size=effect_size, signal=signal,
-                  signal_strength=signal_strength, prevalence=prevalence,
+                  signal_strength=signal_strength, main_effect=main_effect,
+                  prevalence=prevalence,
                   dispersion=dispersion, library_size=library_size, random_state=seed)
     return Bunch(X=X, y=y, groups=None, feature_names=feature_names,
                  sample_ids=sample_ids, truth=truth, params=params,
