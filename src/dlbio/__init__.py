@@ -8,6 +8,7 @@ training    device, seeds, threads, the training loop and prediction helpers
 models      small, readable PyTorch networks
 estimators  a scikit-learn-compatible neural-network classifier
 evaluation  the metric panel
+learning_curves  learning curves of several models on one held-out test set (tip 1)
 plotting    the course's plot style
 feedback    the check helpers used by the notebooks' visible tests
 notebook    ``setup_notebook``, the one call at the top of every lesson
