@@ -9,6 +9,7 @@ models      small, readable PyTorch networks
 estimators  a scikit-learn-compatible neural-network classifier
 evaluation  the metric panel and model-comparison tables
 learning_curves  learning curves of several models on one held-out test set (tip 1)
+privacy     membership-inference scores and DP-SGD training (tip 10)
 plotting    the course's plot style
 feedback    the check helpers used by the notebooks' visible tests
 notebook    ``setup_notebook``, the one call at the top of every lesson

@@ -24,9 +24,10 @@ random state is never touched.  One module per kind of data.
 """
 from ._common import Bunch
 from .clinical import make_clinical
+from .cohort import make_cohort
 from .expression import make_expression
 from .batches import make_batch_expression
 from .repeated import make_repeated_measures
 
 __all__ = ["Bunch", "make_expression", "make_batch_expression", "make_repeated_measures",
-           "make_clinical"]
+           "make_clinical", "make_cohort"]
