@@ -217,3 +217,227 @@ def test_best_candidate_scores_rejects_unfitted_and_multimetric_searches():
                          scoring=["accuracy", "roc_auc"], refit="roc_auc").fit(X, y)
     with pytest.raises(ValueError, match="single metric"):
         best_candidate_scores(multi)
+
+
+# ---------------------------------------------------------------------------------------
+# train_tune_test_split
+# ---------------------------------------------------------------------------------------
+from dlbio.evaluation import (LockedTestSet, TestSetReuseError, identity_clusters,  # noqa: E402
+                              pairwise_identity, train_tune_test_split)
+
+
+def _labels(n_pos=30, n_neg=170):
+    return np.array([1] * n_pos + [0] * n_neg)
+
+
+def test_three_way_split_sizes_disjoint_and_complete():
+    y = _labels()
+    X = np.arange(200)[:, None] * 10
+    X_train, X_tune, X_test, y_train, y_tune, y_test = train_tune_test_split(
+        X, y, tune_size=0.2, test_size=0.25, stratify=y, random_state=0)
+    assert (len(X_train), len(X_tune), len(X_test)) == (110, 40, 50)
+    rows = np.concatenate([X_train[:, 0], X_tune[:, 0], X_test[:, 0]]) // 10
+    assert sorted(rows.tolist()) == list(range(200))          # disjoint and complete
+    np.testing.assert_array_equal(y_train, y[X_train[:, 0] // 10])  # rows stay aligned
+    for part in (y_train, y_tune, y_test):                    # stratified
+        assert abs(part.mean() - 0.15) <= 1 / len(part) + 1e-12
+
+
+def test_three_way_split_counts_seeds_and_types():
+    index = np.arange(100)
+    a = train_tune_test_split(index, tune_size=10, test_size=30, random_state=1)
+    b = train_tune_test_split(index, tune_size=10, test_size=30, random_state=1)
+    c = train_tune_test_split(index, tune_size=10, test_size=30, random_state=2)
+    assert [len(p) for p in a] == [60, 10, 30]
+    assert all(np.array_equal(p, q) for p, q in zip(a, b))
+    assert not np.array_equal(a[2], c[2])
+    parts = train_tune_test_split(list("abcdefghij"), pd.Series(range(10)), tune_size=0.2,
+                                  test_size=0.2, random_state=0)
+    assert isinstance(parts[0], list) and isinstance(parts[3], pd.Series)
+    assert [len(p) for p in parts] == [6, 2, 2, 6, 2, 2]
+
+
+@pytest.mark.parametrize("args, kwargs, error, match", [
+    ((), {}, ValueError, "at least one array"),
+    ((np.arange(10), np.arange(9)), {}, ValueError, "same length"),
+    ((np.arange(2),), {}, ValueError, "at least 3"),
+    ((np.arange(10),), dict(test_size=0.0), ValueError, "test_size"),
+    ((np.arange(10),), dict(tune_size=1.5), ValueError, "tune_size"),
+    ((np.arange(10),), dict(tune_size=10), ValueError, "tune_size"),
+    ((np.arange(10),), dict(test_size="0.2"), TypeError, "test_size"),
+    ((np.arange(10),), dict(tune_size=True), TypeError, "tune_size"),
+    ((np.arange(10),), dict(tune_size=5, test_size=5), ValueError, "training sample"),
+    ((np.arange(10),), dict(stratify=[0] * 9 + [1]), ValueError, "stratify"),
+    ((np.arange(10),), dict(stratify=[0, 1]), ValueError, "stratify"),
+    ((np.arange(10),), dict(random_state="0"), TypeError, "random_state"),
+    ((5,), {}, TypeError, r"arrays\[0\]"),
+])
+def test_three_way_split_rejects_bad_input(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        train_tune_test_split(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------
+# LockedTestSet
+# ---------------------------------------------------------------------------------------
+@pytest.fixture()
+def fitted():
+    X, y = make_classification(n_samples=200, n_features=5, random_state=0)
+    return LogisticRegression().fit(X[:100], y[:100]), X[100:], y[100:]
+
+
+def test_locked_test_set_evaluates_once_then_refuses(fitted):
+    model, X, y = fitted
+    locked = LockedTestSet(X, y)
+    assert locked.n_uses == 0 and locked.n_samples == 100
+    panel = locked.evaluate(model, note="final model")
+    assert panel == metric_panel(y, model.predict_proba(X)[:, 1])
+    assert locked.n_uses == 1
+    with pytest.raises(TestSetReuseError, match="already evaluated 1 time.*final model"):
+        locked.evaluate(model)
+    assert locked.n_uses == 1                                 # the refused look is not counted
+    entry = locked.log[0]
+    assert entry["use"] == 1 and entry["note"] == "final model"
+    assert entry["model"] == "LogisticRegression" and entry["result"] == panel
+    assert "T" in entry["time"]                               # ISO 8601
+    locked.log.clear()                                        # a copy: the record survives
+    assert locked.n_uses == 1 and "n_uses=1" in repr(locked)
+
+
+def test_locked_test_set_can_warn_instead(fitted):
+    model, X, y = fitted
+    locked = LockedTestSet(X, y, on_reuse="warn", name="external cohort")
+    first = locked.evaluate(model, metric=roc_auc_score_)
+    with pytest.warns(UserWarning, match="external cohort was already evaluated"):
+        second = locked.evaluate(model, metric=roc_auc_score_)
+    assert first == second and locked.n_uses == 2
+    assert [e["use"] for e in locked.log] == [1, 2]
+
+
+def roc_auc_score_(y_true, y_score):
+    from sklearn.metrics import roc_auc_score
+    return float(roc_auc_score(y_true, y_score))
+
+
+def test_locked_test_set_accepts_decision_functions_and_callables(fitted):
+    model, X, y = fitted
+    svm_like = type("Margin", (), {"decision_function": lambda self, X: model.decision_function(X)})()
+    by_margin = LockedTestSet(X, y).evaluate(svm_like)
+    assert by_margin["threshold"] == 0.0
+    by_proba = LockedTestSet(X, y).evaluate(model)
+    assert by_margin["auroc"] == pytest.approx(by_proba["auroc"])
+    assert by_margin["accuracy"] == pytest.approx(by_proba["accuracy"])
+    by_callable = LockedTestSet(X, y).evaluate(lambda X: model.predict_proba(X)[:, 1],
+                                               threshold=0.3)
+    assert by_callable["threshold"] == 0.3 and by_callable["auroc"] == by_proba["auroc"]
+
+
+def test_a_failed_evaluation_is_not_counted(fitted):
+    model, X, y = fitted
+    locked = LockedTestSet(X, y)
+    with pytest.raises(ValueError, match="one score per test sample"):
+        locked.evaluate(lambda X: np.zeros(3))
+    assert locked.n_uses == 0
+    locked.evaluate(model)
+    assert locked.n_uses == 1
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(on_reuse="ignore"), ValueError, "on_reuse"),
+    (dict(name=""), ValueError, "name"),
+    (dict(name=3), TypeError, "name"),
+    (dict(y=[0, 1, 2]), ValueError, "y_true"),
+    (dict(y=[1, 1, 1]), ValueError, "both classes"),
+    (dict(X=np.zeros((4, 2))), ValueError, "same number of samples"),
+    (dict(X=5), TypeError, "X"),
+])
+def test_locked_test_set_rejects_bad_input(kwargs, error, match):
+    arguments = dict(X=np.zeros((3, 2)), y=[0, 1, 1])
+    arguments.update(kwargs)
+    with pytest.raises(error, match=match):
+        LockedTestSet(**arguments)
+
+
+@pytest.mark.parametrize("model, kwargs, error, match", [
+    ("not a model", {}, TypeError, "model"),
+    (lambda X: np.zeros(3), dict(note=3), TypeError, "note"),
+    (lambda X: np.zeros(3), dict(metric="auroc"), TypeError, "metric"),
+    (lambda X: np.zeros(3), dict(threshold="high"), TypeError, "threshold"),
+    (lambda X: np.full(3, np.nan), {}, ValueError, "y_score"),
+])
+def test_evaluate_rejects_bad_input(model, kwargs, error, match):
+    locked = LockedTestSet(np.zeros((3, 2)), [0, 1, 1])
+    with pytest.raises(error, match=match):
+        locked.evaluate(model, **kwargs)
+    assert locked.n_uses == 0
+
+
+# ---------------------------------------------------------------------------------------
+# pairwise_identity and identity_clusters
+# ---------------------------------------------------------------------------------------
+def test_pairwise_identity_by_hand():
+    identity = pairwise_identity(["ACGT", "ACGA", "TTTT"])
+    assert identity.dtype == np.float32 and identity.shape == (3, 3)
+    np.testing.assert_allclose(identity, [[1, 0.75, 0.25], [0.75, 1, 0], [0.25, 0, 1]])
+    codes = np.array([[0, 1, 2, 3], [0, 1, 2, 0], [3, 3, 3, 3]], dtype=np.int8)
+    np.testing.assert_allclose(pairwise_identity(codes), identity)
+
+
+def test_pairwise_identity_matches_a_direct_count():
+    rng = np.random.default_rng(0)
+    codes = rng.integers(0, 20, size=(30, 50))
+    direct = (codes[:, None, :] == codes[None, :, :]).mean(axis=2)
+    np.testing.assert_allclose(pairwise_identity(codes), direct, atol=1e-6)
+
+
+@pytest.mark.parametrize("sequences, error, match", [
+    ("ACGT", TypeError, "single string"),
+    ([], ValueError, "at least one"),
+    (["ACGT", "ACG"], ValueError, "same length"),
+    (["ACGT", 5], TypeError, "strings"),
+    (np.zeros((2, 3)), TypeError, "integer codes"),
+    (7, TypeError, "sequences"),
+])
+def test_pairwise_identity_rejects_bad_input(sequences, error, match):
+    with pytest.raises(error, match=match):
+        pairwise_identity(sequences)
+
+
+def test_identity_clusters_are_connected_components():
+    identity = np.array([[1.0, 0.8, 0.1, 0.1, 0.1],
+                         [0.8, 1.0, 0.6, 0.1, 0.1],
+                         [0.1, 0.6, 1.0, 0.1, 0.1],
+                         [0.1, 0.1, 0.1, 1.0, 0.9],
+                         [0.1, 0.1, 0.1, 0.9, 1.0]])
+    assert identity_clusters(identity, 0.5).tolist() == [0, 0, 0, 1, 1]   # single linkage
+    assert identity_clusters(identity, 0.7).tolist() == [0, 0, 1, 2, 2]
+    assert identity_clusters(identity, 0.95).tolist() == [0, 1, 2, 3, 4]
+    assert identity_clusters(identity, 0.05).tolist() == [0, 0, 0, 0, 0]
+    # clusters are numbered in order of first appearance
+    order = [4, 3, 2, 1, 0]
+    assert identity_clusters(identity[np.ix_(order, order)], 0.5).tolist() == [0, 0, 1, 1, 1]
+
+
+def test_no_pair_across_clusters_is_above_the_threshold():
+    rng = np.random.default_rng(1)
+    values = rng.random((40, 40))
+    identity = (values + values.T) / 2
+    np.fill_diagonal(identity, 1.0)
+    clusters = identity_clusters(identity, 0.9)
+    across = clusters[:, None] != clusters[None, :]
+    assert identity[across].max() < 0.9
+    assert len(set(clusters.tolist())) > 1
+
+
+@pytest.mark.parametrize("identity, threshold, error, match", [
+    (np.eye(3), 0.0, ValueError, "threshold"),
+    (np.eye(3), 1.5, ValueError, "threshold"),
+    (np.eye(3), "0.5", TypeError, "threshold"),
+    (np.ones((2, 3)), 0.5, ValueError, "square"),
+    (np.full((2, 2), 2.0), 0.5, ValueError, r"\[0, 1\]"),
+    (np.array([[1.0, np.nan], [np.nan, 1.0]]), 0.5, ValueError, "finite"),
+    ([["a", "b"], ["c", "d"]], 0.5, TypeError, "identity"),
+])
+def test_identity_clusters_rejects_bad_input(identity, threshold, error, match):
+    with pytest.raises(error, match=match):
+        identity_clusters(identity, threshold)

@@ -26,8 +26,11 @@ from ._common import Bunch
 from .clinical import make_clinical
 from .cohort import make_cohort
 from .expression import make_expression
+from .families import make_sequence_families
+from .imbalanced import make_imbalanced
 from .batches import make_batch_expression
 from .repeated import make_repeated_measures
 
 __all__ = ["Bunch", "make_expression", "make_batch_expression", "make_repeated_measures",
-           "make_clinical", "make_cohort"]
+           "make_clinical", "make_cohort",
+           "make_sequence_families", "make_imbalanced"]
