@@ -1,8 +1,11 @@
-"""Small, readable neural networks for tabular biological data.
+"""Small, readable neural networks for biological data.
 
-Only one model lives here for now: :class:`MLP`, a multi-layer perceptron (a stack of
-fully connected layers).  It is the network used throughout the course and by
-:class:`dlbio.estimators.NeuralNetClassifier`.
+* :class:`MLP`, a multi-layer perceptron (a stack of fully connected layers) for tabular
+  data such as expression matrices.  It is the network used throughout the course and by
+  :class:`dlbio.estimators.NeuralNetClassifier`.
+* :class:`MotifCNN`, a one-dimensional convolutional network for one-hot DNA (or any
+  sequence with a few channels per position): motif detectors that slide along the
+  sequence, followed by global pooling, so that it finds a motif wherever it is.
 """
 from __future__ import annotations
 
@@ -11,9 +14,9 @@ import numbers
 import torch
 from torch import nn
 
-from ._validation import check_float, check_int
+from ._validation import check_choice, check_float, check_int
 
-__all__ = ["MLP"]
+__all__ = ["MLP", "MotifCNN"]
 
 
 class MLP(nn.Module):
@@ -97,3 +100,102 @@ def _check_hidden(hidden) -> tuple[int, ...]:
         raise TypeError(f"hidden must be a tuple of ints (layer widths), such as (64, 64); "
                         f"got {hidden!r} of type {type(hidden).__name__}.")
     return tuple(check_int(width, f"hidden[{i}]", low=1) for i, width in enumerate(hidden))
+
+
+class MotifCNN(nn.Module):
+    """A 1-D convolutional network with global pooling, for one-hot DNA sequences.
+
+    The network has two parts::
+
+        features:  Conv1d(n_channels, n_filters, kernel_size) -> ReLU -> global max (or mean)
+        head:      MLP(n_filters, n_outputs, hidden=hidden)     # a Linear layer by default
+
+    Each of the ``n_filters`` convolution filters is a learned motif detector of width
+    ``kernel_size``: the same weights are applied at every position of the sequence (weight
+    sharing), so a motif is detected wherever it is.  Global max pooling keeps, for each
+    filter, its strongest match anywhere in the sequence; the head then combines these
+    ``n_filters`` numbers.  The output therefore does not depend on *where* a motif is, and
+    the number of weights does not depend on the sequence length.
+
+    The head returns logits, as in :class:`MLP`.  For transfer learning the two parts can
+    be treated separately: :meth:`features` returns the pooled filter activations, and
+    ``model.head`` can be replaced by a new head, for example
+    ``model.head = torch.nn.Linear(model.n_filters, 2)``.
+
+    Parameters
+    ----------
+    n_outputs : int, default=2
+        Number of outputs: the number of classes, or the number of tasks for multi-label
+        training with ``torch.nn.BCEWithLogitsLoss``.
+    n_channels : int, default=4
+        Channels per position: 4 for one-hot DNA (A, C, G, T).
+    n_filters : int, default=16
+        Number of convolution filters (motif detectors).
+    kernel_size : int, default=12
+        Width of each filter in positions; about the length of the motifs to find.
+    pool : {"max", "mean"}, default="max"
+        Global pooling over positions.  ``"max"`` asks "is the motif anywhere?";
+        ``"mean"`` measures how much of the sequence matches, which dilutes one short
+        motif in a long sequence.
+    hidden : tuple of int, default=()
+        Hidden layer widths of the head (see :class:`MLP`).  ``()`` gives a single
+        ``Linear`` layer.
+    dropout : float, default=0.0
+        Dropout in the head's hidden layers, in [0, 1).
+
+    Attributes
+    ----------
+    conv : torch.nn.Conv1d
+        The motif detectors; ``conv.weight`` has shape (n_filters, n_channels, kernel_size).
+    head : torch.nn.Module
+        The classifier on top of the pooled features (an :class:`MLP`).
+
+    Examples
+    --------
+    >>> import torch
+    >>> model = MotifCNN(n_outputs=2, n_filters=8, kernel_size=6)
+    >>> x = torch.zeros(3, 4, 50)            # 3 sequences of 50 bases, layout (N, 4, L)
+    >>> model(x).shape, model.features(x).shape
+    (torch.Size([3, 2]), torch.Size([3, 8]))
+    """
+
+    def __init__(self, n_outputs: int = 2, *, n_channels: int = 4, n_filters: int = 16,
+                 kernel_size: int = 12, pool: str = "max", hidden=(), dropout: float = 0.0):
+        super().__init__()
+        self.n_outputs = check_int(n_outputs, "n_outputs", low=1)
+        self.n_channels = check_int(n_channels, "n_channels", low=1)
+        self.n_filters = check_int(n_filters, "n_filters", low=1)
+        self.kernel_size = check_int(kernel_size, "kernel_size", low=1)
+        self.pool = check_choice(pool, "pool", ["max", "mean"])
+        self.hidden = _check_hidden(hidden)
+        self.dropout = check_float(dropout, "dropout", low=0.0, high=1.0,
+                                   high_inclusive=False)
+        self.conv = nn.Conv1d(self.n_channels, self.n_filters, self.kernel_size)
+        self.head = MLP(self.n_filters, self.n_outputs, hidden=self.hidden,
+                        dropout=self.dropout)
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the pooled filter activations, shape ``(n_samples, n_filters)``.
+
+        Parameters
+        ----------
+        x : torch.Tensor
+            One-hot sequences of shape ``(n_samples, n_channels, length)`` (PyTorch's
+            channels-first layout) and dtype float32, with ``length >= kernel_size``.
+        """
+        if x.ndim != 3 or x.shape[1] != self.n_channels:
+            hint = (" A flattened one-hot matrix is for an MLP; a CNN needs the positions."
+                    if x.ndim == 2 else "")
+            raise ValueError(f"MotifCNN expects input of shape (n_samples, {self.n_channels}, "
+                             f"length); got {tuple(x.shape)}.{hint}")
+        if x.shape[2] < self.kernel_size:
+            raise ValueError(f"sequences must be at least kernel_size={self.kernel_size} "
+                             f"long; got length {x.shape[2]}.")
+        activations = torch.relu(self.conv(x))            # (n, n_filters, positions)
+        if self.pool == "max":
+            return activations.amax(dim=2)
+        return activations.mean(dim=2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Return the logits, shape ``(n_samples, n_outputs)``; ``x`` as in :meth:`features`."""
+        return self.head(self.features(x))
