@@ -5,7 +5,7 @@ Modules
 -------
 datasets    simulated data sets that return their ground truth (``make_*``)
 training    device, seeds, threads, the training loop and prediction helpers
-models      small, readable PyTorch networks
+models      small, readable PyTorch networks (MLP, MotifCNN)
 estimators  a scikit-learn-compatible neural-network classifier
 evaluation  the metric panel and model-comparison tables
 learning_curves  learning curves of several models on one held-out test set (tip 1)
