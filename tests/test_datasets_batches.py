@@ -3,7 +3,6 @@
 Statistical checks use fixed seeds and loose thresholds, so they are deterministic on a
 given numpy build and do not pin golden values.
 """
-import math
 import warnings
 
 import numpy as np

@@ -35,7 +35,9 @@ def test_check_float_bounds_and_non_finite_values():
         check_float(float("inf"), "p", low=0.0, high=1.0)
     with pytest.raises(TypeError, match="lr must be a number .* of type bool"):
         check_float(False, "lr")
-    assert check_float(float("inf"), "x", low=0.0) == float("inf")  # unbounded above
+    assert check_float(float("inf"), "x", low=0.0, allow_inf=True) == float("inf")  # open side, if allowed
+    with pytest.raises(ValueError, match="x must be a finite number"):
+        check_float(float("inf"), "x", low=0.0)
 
 
 def test_check_fraction_and_open_ends():

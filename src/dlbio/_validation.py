@@ -56,15 +56,20 @@ def check_int(value: Any, name: str, *, low: int | None = None, high: int | None
 
 
 def check_float(value: Any, name: str, *, low: float | None = None, high: float | None = None,
-                low_inclusive: bool = True, high_inclusive: bool = True) -> float:
-    """Return ``value`` as a finite Python float inside the interval, or raise naming ``name``."""
+                low_inclusive: bool = True, high_inclusive: bool = True,
+                allow_inf: bool = False) -> float:
+    """Return ``value`` as a Python float inside the interval, or raise naming ``name``.
+
+    NaN is always refused.  Infinity is refused too unless ``allow_inf=True``, and then only
+    on a side of the interval that is open (no ``low`` for -inf, no ``high`` for +inf).
+    """
     allowed = describe_range(low, high, low_inclusive=low_inclusive, high_inclusive=high_inclusive)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number in {allowed}; got {_fmt(value)} "
                         f"of type {type(value).__name__}.")
     value = float(value)
     if math.isnan(value) or math.isinf(value) and not (
-            (value < 0 and low is None) or (value > 0 and high is None)):
+            allow_inf and ((value < 0 and low is None) or (value > 0 and high is None))):
         raise ValueError(f"{name} must be a finite number in {allowed}; got {value}.")
     too_low = low is not None and (value < low if low_inclusive else value <= low)
     too_high = high is not None and (value > high if high_inclusive else value >= high)

@@ -188,8 +188,8 @@ def check_between(value, low, high, what, *, hint=None) -> None:
     """
     what = _check_what(what)
     hint = _check_hint(hint)
-    low = check_float(low, "low")
-    high = check_float(high, "high")
+    low = check_float(low, "low", allow_inf=True)
+    high = check_float(high, "high", allow_inf=True)
     if low > high:
         raise ValueError(f"low must be <= high; got low={low:g} and high={high:g}.")
     wanted = f"a value in [{low:g}, {high:g}]"

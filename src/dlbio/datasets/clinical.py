@@ -8,7 +8,6 @@ the care, which is very protective, is not among the recorded features.
 """
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
@@ -21,7 +20,6 @@ from .._validation import (
     check_fraction,
     check_int,
     check_random_state,
-    describe_range,
 )
 from ._common import spawn_streams
 
@@ -83,15 +81,6 @@ aggressive care, which lowers it.  Unless include_treatment=True, the care is no
 column of X, so a model fitted to X learns that asthma lowers risk.  The hidden
 treatment, the counterfactual risks with and without care and the true effects are in
 `truth`; only X and y may be used to fit a model."""
-
-
-def _check_finite(value, name: str, low=None, high=None, low_inclusive=True) -> float:
-    """``check_float`` that also refuses +/-inf on an open side."""
-    value = check_float(value, name, low=low, high=high, low_inclusive=low_inclusive)
-    if math.isinf(value):
-        allowed = describe_range(low, high, low_inclusive=low_inclusive)
-        raise ValueError(f"{name} must be a finite number in {allowed}; got {value}.")
-    return value
 
 
 def _check_n_patients(n_patients) -> int:
@@ -276,13 +265,13 @@ def make_clinical(n_patients=5000, *, asthma_prevalence=0.15, asthma_effect=0.7,
     n_patients = _check_n_patients(n_patients)
     asthma_prevalence = check_fraction(asthma_prevalence, "asthma_prevalence",
                                        low_inclusive=False, high_inclusive=False)
-    asthma_effect = _check_finite(asthma_effect, "asthma_effect",
+    asthma_effect = check_float(asthma_effect, "asthma_effect",
                                   low=-_MAX_ABS_EFFECT, high=_MAX_ABS_EFFECT)
-    treatment_effect = _check_finite(treatment_effect, "treatment_effect",
+    treatment_effect = check_float(treatment_effect, "treatment_effect",
                                      low=-_MAX_ABS_EFFECT, high=_MAX_ABS_EFFECT)
-    policy_strength = _check_finite(policy_strength, "policy_strength",
+    policy_strength = check_float(policy_strength, "policy_strength",
                                     low=-_MAX_ABS_EFFECT, high=_MAX_ABS_EFFECT)
-    measurement_noise = _check_finite(measurement_noise, "measurement_noise", low=0.0,
+    measurement_noise = check_float(measurement_noise, "measurement_noise", low=0.0,
                                       high=_MAX_MEASUREMENT_NOISE, low_inclusive=False)
     include_treatment = check_bool(include_treatment, "include_treatment")
     as_frame = check_bool(as_frame, "as_frame")

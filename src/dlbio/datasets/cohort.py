@@ -27,7 +27,6 @@ from .._validation import (
     check_fraction,
     check_int,
     check_random_state,
-    describe_range,
 )
 from ._common import spawn_streams
 
@@ -66,15 +65,6 @@ Rows: the n_members members (the training cohort) first, then the n_nonmembers
 non-members.  truth.is_member, truth.subgroup, truth.proba = P(y = 1 | x, subgroup)
 and the true disease status are what an attacker or an auditor does not see; only X and y
 (and the recorded subgroup, data.subgroup) may be used to fit a model."""
-
-
-def _check_finite(value, name: str, low: float, high: float) -> float:
-    """``check_float`` for a finite number in [low, high]."""
-    value = check_float(value, name, low=low, high=high)
-    if math.isinf(value):  # pragma: no cover - the bounds are finite
-        raise ValueError(f"{name} must be a finite number in {describe_range(low, high)}; "
-                         f"got {value}.")
-    return value
 
 
 def _draw_part(rng, prefix: str, n: int, fraction: float, n_features: int):
@@ -279,7 +269,7 @@ def make_cohort(n_members=200, n_nonmembers=200, *, n_features=20, n_informative
     if n_informative > n_features:
         raise ValueError(f"n_informative must be an int in [1, n_features] = [1, {n_features}]; "
                          f"got {n_informative}.")
-    separation = _check_finite(separation, "separation", 0.0, _MAX_SEPARATION)
+    separation = check_float(separation, "separation", low=0.0, high=_MAX_SEPARATION)
     label_noise = check_float(label_noise, "label_noise", low=0.0, high=0.5)
     subgroup_fraction = check_fraction(subgroup_fraction, "subgroup_fraction")
     if nonmember_subgroup_fraction is None:
@@ -287,7 +277,7 @@ def make_cohort(n_members=200, n_nonmembers=200, *, n_features=20, n_informative
     else:
         nonmember_fraction = check_fraction(nonmember_subgroup_fraction,
                                             "nonmember_subgroup_fraction")
-    subgroup_shift = _check_finite(subgroup_shift, "subgroup_shift", -_MAX_SHIFT, _MAX_SHIFT)
+    subgroup_shift = check_float(subgroup_shift, "subgroup_shift", low=-_MAX_SHIFT, high=_MAX_SHIFT)
     return_X_y = check_bool(return_X_y, "return_X_y")
     _, seed = check_random_state(random_state)
 
