@@ -85,3 +85,16 @@ def test_check_random_state_forms_and_global_state_untouched():
 def test_describe_range():
     assert describe_range(1, None) == "[1, inf)"
     assert describe_range(0.0, 1.0, low_inclusive=False) == "(0, 1]"
+
+
+def test_check_xy_shapes_and_lengths():
+    from dlbio._validation import check_xy
+
+    X, y = check_xy([[1, 2], [3, 4]], [0, 1])
+    assert X.shape == (2, 2) and y.shape == (2,)
+    with pytest.raises(ValueError, match=r"X_pool must be a 2-D array"):
+        check_xy([1, 2], [0, 1], "X_pool", "y_pool")
+    with pytest.raises(ValueError, match=r"y_pool must be a 1-D array"):
+        check_xy([[1], [2]], [[0], [1]], "X_pool", "y_pool")
+    with pytest.raises(ValueError, match=r"X_pool and y_pool must have the same number of samples; got 2 and 3"):
+        check_xy([[1], [2]], [0, 1, 0], "X_pool", "y_pool")

@@ -24,6 +24,7 @@ __all__ = [
     "check_choice",
     "check_bool",
     "check_random_state",
+    "check_xy",
     "describe_range",
 ]
 
@@ -126,3 +127,18 @@ def check_random_state(random_state: Any, name: str = "random_state") -> tuple[n
     else:
         seed = check_int(random_state, name, low=0, high=2**32 - 1)
     return np.random.default_rng(seed), seed
+
+
+def check_xy(X: Any, y: Any, X_name: str = "X", y_name: str = "y") -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(X, y)`` as arrays after checking that X is 2-D, y is 1-D and they match."""
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim != 2:
+        raise ValueError(f"{X_name} must be a 2-D array (samples x features); got shape "
+                         f"{X.shape}.")
+    if y.ndim != 1:
+        raise ValueError(f"{y_name} must be a 1-D array of labels; got shape {y.shape}.")
+    if len(X) != len(y):
+        raise ValueError(f"{X_name} and {y_name} must have the same number of samples; got "
+                         f"{len(X)} and {len(y)}.")
+    return X, y

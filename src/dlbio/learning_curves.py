@@ -24,7 +24,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, roc_auc_score
 
-from ._validation import check_choice, check_int, check_random_state
+from ._validation import check_choice, check_int, check_random_state, check_xy
 
 __all__ = ["learning_curve", "curve_means", "plot_learning_curves", "METRICS"]
 
@@ -61,20 +61,6 @@ def _make_model(name: str, spec, n_train: int):
         raise TypeError(f"estimators[{name!r}]({n_train}) must return a classifier with fit and "
                         f"predict_proba; got {type(model).__name__}.")
     return model
-
-
-def _check_xy(X, y, X_name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if X.ndim != 2:
-        raise ValueError(f"{X_name} must be a 2-D array (samples x features); got shape "
-                         f"{X.shape}.")
-    if y.ndim != 1:
-        raise ValueError(f"{y_name} must be a 1-D array of labels; got shape {y.shape}.")
-    if len(X) != len(y):
-        raise ValueError(f"{X_name} and {y_name} must have the same number of samples; got "
-                         f"{len(X)} and {len(y)}.")
-    return X, y
 
 
 def _check_train_sizes(train_sizes, n_pool: int) -> list[int]:
@@ -184,8 +170,8 @@ def learning_curve(estimators, X_pool, y_pool, X_test, y_test, train_sizes, *, n
     True
     """
     estimators = _check_estimators(estimators)
-    X_pool, y_pool = _check_xy(X_pool, y_pool, "X_pool", "y_pool")
-    X_test, y_test = _check_xy(X_test, y_test, "X_test", "y_test")
+    X_pool, y_pool = check_xy(X_pool, y_pool, "X_pool", "y_pool")
+    X_test, y_test = check_xy(X_test, y_test, "X_test", "y_test")
     if X_pool.shape[1] != X_test.shape[1]:
         raise ValueError(f"X_pool and X_test must have the same number of features; got "
                          f"{X_pool.shape[1]} and {X_test.shape[1]}.")

@@ -38,7 +38,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._validation import check_choice, check_int, check_random_state
+from ._validation import check_choice, check_int, check_random_state, check_xy
 
 __all__ = [
     "SEARCH_SPACE",
@@ -130,14 +130,8 @@ def _check_trial(trial):
 
 
 def _check_xy(X, y, X_name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if X.ndim != 2:
-        raise ValueError(f"{X_name} must be a 2-D array (samples x features); got shape "
-                         f"{X.shape}.")
-    if y.ndim != 1 or len(y) != len(X):
-        raise ValueError(f"{y_name} must be a 1-D array with one label per row of {X_name} "
-                         f"({len(X)}); got shape {y.shape}.")
+    """The shared X/y checks, plus exactly two classes (the score is an AUROC)."""
+    X, y = check_xy(X, y, X_name, y_name)
     if len(np.unique(y)) != 2:
         raise ValueError(f"{y_name} must hold exactly 2 classes (the score is an AUROC); "
                          f"got {len(np.unique(y))}.")
