@@ -45,7 +45,7 @@ from scipy.stats import rankdata
 from sklearn.utils import Bunch
 from torch import nn
 
-from ._validation import check_choice, check_float, check_int, check_random_state
+from ._validation import check_choice, check_float, check_int
 
 __all__ = [
     "REDUCTIONS",
@@ -528,8 +528,7 @@ def randomize_layers(model, layers, *, random_state=0) -> nn.Module:
             top = [name for name, _ in model.named_children()]
             raise ValueError(f"layers must name sub-modules of the model, such as {top}; "
                              f"got {name!r}.")
-    _, seed = check_random_state(check_int(random_state, "random_state", low=0,
-                                           high=2**32 - 1))
+    seed = check_int(random_state, "random_state", low=0, high=2**32 - 1)
     copied = copy.deepcopy(model)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
