@@ -117,34 +117,6 @@ def test_same_seed_same_data_different_seed_different_data(small):
     assert not np.array_equal(other.truth.informative, small.truth.informative)
 
 
-def test_generator_is_accepted_and_advanced():
-    a = make_expression(**SMALL, random_state=np.random.default_rng(5))
-    b = make_expression(**SMALL, random_state=np.random.default_rng(5))
-    np.testing.assert_array_equal(a.X, b.X)
-    rng = np.random.default_rng(5)
-    first = make_expression(**SMALL, random_state=rng)
-    second = make_expression(**SMALL, random_state=rng)
-    assert not np.array_equal(first.X, second.X)
-    assert first.params["random_state"] != second.params["random_state"]
-
-
-def test_global_numpy_state_is_untouched():
-    np.random.seed(12345)
-    before = np.random.get_state()
-    make_expression(**SMALL, random_state=None)
-    make_expression(**SMALL, random_state=3)
-    after = np.random.get_state()
-    assert before[0] == after[0]
-    np.testing.assert_array_equal(before[1], after[1])
-    assert before[2:] == after[2:]
-
-
-def test_random_state_none_records_a_seed_that_reproduces():
-    data = make_expression(**SMALL)
-    again = make_expression(**SMALL, random_state=data.params["random_state"])
-    np.testing.assert_array_equal(data.X, again.X)
-
-
 def test_dispersion_only_changes_the_counts(small):
     other = make_expression(**SMALL, dispersion=0.05, random_state=0)
     np.testing.assert_array_equal(other.y, small.y)

@@ -102,33 +102,6 @@ def test_same_seed_same_data_different_seed_different_data(defective):
     assert not np.array_equal(other.truth.duplicate_of, defective.truth.duplicate_of)
 
 
-def test_generator_is_accepted_and_advanced():
-    a = make_batch_expression(**SMALL, random_state=np.random.default_rng(5))
-    b = make_batch_expression(**SMALL, random_state=np.random.default_rng(5))
-    np.testing.assert_array_equal(a.X, b.X)
-    rng = np.random.default_rng(5)
-    first = make_batch_expression(**SMALL, random_state=rng)
-    second = make_batch_expression(**SMALL, random_state=rng)
-    assert not np.array_equal(first.X, second.X)
-
-
-def test_global_numpy_state_is_untouched():
-    np.random.seed(12345)
-    before = np.random.get_state()
-    make_batch_expression(**DEFECTS, random_state=None)
-    make_batch_expression(**DEFECTS, random_state=3)
-    after = np.random.get_state()
-    assert before[0] == after[0]
-    np.testing.assert_array_equal(before[1], after[1])
-    assert before[2:] == after[2:]
-
-
-def test_random_state_none_records_a_seed_that_reproduces():
-    data = make_batch_expression(**SMALL)
-    again = make_batch_expression(**SMALL, random_state=data.params["random_state"])
-    np.testing.assert_array_equal(data.X, again.X)
-
-
 def test_batch_effect_only_changes_the_batch_term(small):
     none = make_batch_expression(**SMALL, batch_effect=0.0, random_state=0)
     strong = make_batch_expression(**SMALL, batch_effect=2.0, random_state=0)

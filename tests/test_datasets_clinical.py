@@ -127,34 +127,6 @@ def test_same_seed_same_data_different_seed_different_data(small):
     assert not np.array_equal(other.truth.treatment, small.truth.treatment)
 
 
-def test_generator_is_accepted_and_advanced():
-    a = make_clinical(N, random_state=np.random.default_rng(5))
-    b = make_clinical(N, random_state=np.random.default_rng(5))
-    _assert_frames_equal(a.X, b.X)
-    rng = np.random.default_rng(5)
-    first = make_clinical(N, random_state=rng)
-    second = make_clinical(N, random_state=rng)
-    assert not np.array_equal(first.X["age"], second.X["age"])
-    assert first.params["random_state"] != second.params["random_state"]
-
-
-def test_global_numpy_state_is_untouched():
-    np.random.seed(12345)
-    before = np.random.get_state()
-    make_clinical(N, random_state=None)
-    make_clinical(N, random_state=3)
-    after = np.random.get_state()
-    assert before[0] == after[0]
-    np.testing.assert_array_equal(before[1], after[1])
-    assert before[2:] == after[2:]
-
-
-def test_random_state_none_records_a_seed_that_reproduces():
-    data = make_clinical(N)
-    again = make_clinical(N, random_state=data.params["random_state"])
-    _assert_frames_equal(data.X, again.X)
-
-
 def test_a_larger_cohort_starts_with_the_smaller_one(small):
     # Every component has its own stream, drawn patient by patient: adding patients appends
     # them without changing anyone already there (with one shared stream, or streams drawn

@@ -89,27 +89,6 @@ def test_same_seed_same_data_different_seed_different_data(small):
     assert not np.array_equal(other.X, small.X)
 
 
-def test_generator_is_accepted_and_advanced():
-    rng = np.random.default_rng(5)
-    first = make_cohort(30, 30, subgroup_fraction=0.5, random_state=rng)
-    second = make_cohort(30, 30, subgroup_fraction=0.5, random_state=rng)
-    assert not np.array_equal(first.X, second.X)
-    _same(make_cohort(**first.params), first)
-
-
-def test_global_numpy_state_is_untouched():
-    np.random.seed(123)
-    before = np.random.get_state()[1].copy()
-    make_cohort(40, 40, subgroup_fraction=0.5, random_state=0)
-    make_cohort(40, 40, subgroup_fraction=0.5, random_state=None)
-    np.testing.assert_array_equal(np.random.get_state()[1], before)
-
-
-def test_random_state_none_records_a_seed_that_reproduces():
-    data = make_cohort(40, 40, subgroup_fraction=0.5)
-    _same(make_cohort(**data.params), data)
-
-
 def test_label_noise_only_flips_labels(small):
     clean = make_cohort(150, 100, random_state=0, **{**SMALL, "label_noise": 0.0})
     np.testing.assert_array_equal(clean.X, small.X)

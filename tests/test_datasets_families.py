@@ -94,32 +94,6 @@ def test_same_seed_same_data_different_seed_different_data(small):
     assert not np.array_equal(other.codes, small.codes)
 
 
-def test_generator_is_accepted_and_advanced():
-    a = make_sequence_families(**SMALL, random_state=np.random.default_rng(5))
-    b = make_sequence_families(**SMALL, random_state=np.random.default_rng(5))
-    np.testing.assert_array_equal(a.codes, b.codes)
-    rng = np.random.default_rng(5)
-    assert not np.array_equal(make_sequence_families(**SMALL, random_state=rng).codes,
-                              make_sequence_families(**SMALL, random_state=rng).codes)
-
-
-def test_global_numpy_state_is_untouched():
-    np.random.seed(12345)
-    before = np.random.get_state()
-    make_sequence_families(**SMALL, random_state=None)
-    make_sequence_families(**SMALL, random_state=3)
-    after = np.random.get_state()
-    assert before[0] == after[0]
-    np.testing.assert_array_equal(before[1], after[1])
-    assert before[2:] == after[2:]
-
-
-def test_random_state_none_records_a_seed_that_reproduces():
-    data = make_sequence_families(**SMALL)
-    again = make_sequence_families(**SMALL, random_state=data.params["random_state"])
-    np.testing.assert_array_equal(data.codes, again.codes)
-
-
 def test_divergence_only_adds_mutations(small):
     more = make_sequence_families(**SMALL, divergence=0.5, random_state=0)
     t, u = small.truth, more.truth

@@ -74,32 +74,6 @@ def test_same_seed_same_data_different_seed_different_data(small):
     assert not np.array_equal(other.y, small.y)
 
 
-def test_generator_is_accepted_and_advanced():
-    a = make_imbalanced(**SMALL, random_state=np.random.default_rng(5))
-    b = make_imbalanced(**SMALL, random_state=np.random.default_rng(5))
-    np.testing.assert_array_equal(a.X, b.X)
-    rng = np.random.default_rng(5)
-    assert not np.array_equal(make_imbalanced(**SMALL, random_state=rng).X,
-                              make_imbalanced(**SMALL, random_state=rng).X)
-
-
-def test_global_numpy_state_is_untouched():
-    np.random.seed(12345)
-    before = np.random.get_state()
-    make_imbalanced(**SMALL, random_state=None)
-    make_imbalanced(**SMALL, random_state=3)
-    after = np.random.get_state()
-    assert before[0] == after[0]
-    np.testing.assert_array_equal(before[1], after[1])
-    assert before[2:] == after[2:]
-
-
-def test_random_state_none_records_a_seed_that_reproduces():
-    data = make_imbalanced(**SMALL)
-    again = make_imbalanced(**SMALL, random_state=data.params["random_state"])
-    np.testing.assert_array_equal(data.X, again.X)
-
-
 def test_effect_size_only_changes_the_informative_columns(small):
     other = make_imbalanced(**dict(SMALL, effect_size=2.0), random_state=0)
     inf = small.truth.informative
