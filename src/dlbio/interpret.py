@@ -46,6 +46,7 @@ from sklearn.utils import Bunch
 from torch import nn
 
 from ._validation import check_choice, check_float, check_int
+from .training import _model_device
 
 __all__ = [
     "REDUCTIONS",
@@ -121,12 +122,6 @@ def _check_model(model, name: str = "model") -> nn.Module:
     if not isinstance(model, nn.Module):
         raise TypeError(f"{name} must be a torch.nn.Module; got {type(model).__name__}.")
     return model
-
-
-def _model_device(model: nn.Module) -> torch.device:
-    for parameter in model.parameters():
-        return parameter.device
-    return torch.device("cpu")
 
 
 def _as_sequences(X, name: str = "X") -> torch.Tensor:
