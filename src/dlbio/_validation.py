@@ -25,8 +25,17 @@ __all__ = [
     "check_bool",
     "check_random_state",
     "check_xy",
+    "check_finite",
+    "check_allocation",
     "describe_range",
+    "MAX_ALLOCATION_BYTES",
 ]
+
+#: The largest single allocation (in bytes) that a dlbio function agrees to make: 4 GiB.
+#: A size argument whose estimated memory exceeds it is refused with a ``ValueError`` that
+#: names the argument, instead of numpy's or torch's ``MemoryError`` (or a crash) later.
+#: The course's data sets need a few MB; Binder gives 2 GB in all.
+MAX_ALLOCATION_BYTES = 4 * 2**30
 
 
 def _fmt(value: Any) -> str:
@@ -142,3 +151,43 @@ def check_xy(X: Any, y: Any, X_name: str = "X", y_name: str = "y") -> tuple[np.n
         raise ValueError(f"{X_name} and {y_name} must have the same number of samples; got "
                          f"{len(X)} and {len(y)}.")
     return X, y
+
+
+def check_finite(array: Any, name: str) -> np.ndarray:
+    """Return ``array`` as a numeric numpy array, or raise if it holds NaN or infinity.
+
+    The message names ``name`` and counts the bad values, for example::
+
+        X_pool contains 3 NaN or infinite values; remove or impute them first.
+    """
+    array = np.asarray(array)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must contain numbers; got an array of dtype {array.dtype}.")
+    if array.dtype.kind == "f":
+        n_bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        if n_bad:
+            raise ValueError(f"{name} contains {n_bad} NaN or infinite values; remove or "
+                             "impute them first.")
+    return array
+
+
+def check_allocation(sizes: dict, *, bytes_per_value: int = 8, factor: int = 1,
+                     what: str = "array") -> None:
+    """Refuse sizes whose estimated memory exceeds :data:`MAX_ALLOCATION_BYTES` (4 GiB).
+
+    The estimate is ``factor * bytes_per_value * prod(sizes.values())``, computed with
+    Python's exact integers (no overflow).  ``sizes`` maps each size argument's name to its
+    value, so that the message names them, for example::
+
+        n_samples=10000000000 and n_genes=200 need an estimated 14901.2 GiB for the
+        n_samples x n_genes array, above dlbio's limit of 4 GiB; choose smaller sizes.
+    """
+    n_bytes = int(factor) * int(bytes_per_value)
+    for value in sizes.values():
+        n_bytes *= max(int(value), 1)
+    if n_bytes > MAX_ALLOCATION_BYTES:
+        named = ", ".join(f"{name}={int(value)}" for name, value in sizes.items())
+        verb = "needs" if len(sizes) == 1 else "need"
+        raise ValueError(f"{named} {verb} an estimated {n_bytes / 2**30:.1f} GiB for the {what}, "
+                         f"above dlbio's limit of {MAX_ALLOCATION_BYTES / 2**30:g} GiB for one "
+                         f"allocation; choose a smaller {' or '.join(sizes)}.")

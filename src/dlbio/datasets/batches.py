@@ -10,6 +10,7 @@ from sklearn.utils import Bunch
 from ._common import spawn_streams
 
 from .._validation import (
+    check_allocation,
     check_bool,
     check_float,
     check_fraction,
@@ -25,6 +26,8 @@ _LEVEL_MEAN = 7.0
 _LEVEL_SD = 1.5
 _SCALE_MEDIAN = 0.7
 _SCALE_SDLOG = 0.25
+#: Largest accepted ``batch_effect`` (in biological standard deviations).
+MAX_BATCH_EFFECT = 10.0
 # Names of the independent random sub-streams, in the fixed order they are spawned (append
 # new ones at the end, never reorder).
 _STREAMS = ("genes", "labels", "batches", "biology", "batch_effects", "missing",
@@ -114,7 +117,8 @@ def make_batch_expression(n_samples=200, n_genes=1000, *, n_informative=20, effe
         more, numbered ``n_batches``.
     batch_effect : float, default=1.0
         Standard deviation of the per-gene batch shifts, in units of the gene's biological
-        standard deviation (>= 0).  0 means no batch effect.
+        standard deviation, in [0, 10].  0 means no batch effect; 10 already buries the
+        biology, and larger values would overflow ``truth.batch_factor`` (``2**shift``).
     confounding : float, default=0.6
         Strength of the link between batch and label, in [0, 1].  With probability
         ``confounding`` a sample goes to one of its class's "home" batches (the batches
@@ -273,7 +277,7 @@ def make_batch_expression(n_samples=200, n_genes=1000, *, n_informative=20, effe
             "(effect_size**2 * prevalence * (1 - prevalence) must stay below 1, the "
             f"biological variance of a gene); got {effect_size:g}.")
     n_batches = check_int(n_batches, "n_batches", low=1)
-    batch_effect = check_float(batch_effect, "batch_effect", low=0.0)
+    batch_effect = check_float(batch_effect, "batch_effect", low=0.0, high=MAX_BATCH_EFFECT)
     confounding = check_fraction(confounding, "confounding")
     n_external = check_int(n_external, "n_external", low=0)
     n_duplicates = check_int(n_duplicates, "n_duplicates", low=0)
@@ -284,6 +288,11 @@ def make_batch_expression(n_samples=200, n_genes=1000, *, n_informative=20, effe
                                       high_inclusive=False)
     return_X_y = check_bool(return_X_y, "return_X_y")
     _, seed = check_random_state(random_state)
+    check_allocation({"n_samples": n_samples, "n_genes": n_genes}, what="samples x genes matrix")
+    check_allocation({"n_external": n_external, "n_genes": n_genes},
+                     what="external samples x genes matrix")
+    check_allocation({"n_batches": n_batches, "n_genes": n_genes}, what="batches x genes shifts")
+    check_allocation({"n_genes": n_genes}, bytes_per_value=64, what="gene names")
 
     expected_pos, expected_neg = n_samples * prevalence, n_samples * (1.0 - prevalence)
     if min(expected_pos, expected_neg) < 10:

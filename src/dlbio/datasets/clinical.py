@@ -15,6 +15,7 @@ from scipy.special import expit
 from sklearn.utils import Bunch
 
 from .._validation import (
+    check_allocation,
     check_bool,
     check_float,
     check_fraction,
@@ -277,6 +278,8 @@ def make_clinical(n_patients=5000, *, asthma_prevalence=0.15, asthma_effect=0.7,
     as_frame = check_bool(as_frame, "as_frame")
     return_X_y = check_bool(return_X_y, "return_X_y")
     _, seed = check_random_state(random_state)
+    # About 32 numbers (columns, ids, ground truth) of 8 bytes per patient.
+    check_allocation({"n_patients": n_patients}, bytes_per_value=256, what="patient table")
 
     expected_asthma = n_patients * asthma_prevalence
     if expected_asthma < 10:

@@ -22,6 +22,7 @@ from scipy.special import expit
 from sklearn.utils import Bunch
 
 from .._validation import (
+    check_allocation,
     check_bool,
     check_float,
     check_fraction,
@@ -280,6 +281,12 @@ def make_cohort(n_members=200, n_nonmembers=200, *, n_features=20, n_informative
     subgroup_shift = check_float(subgroup_shift, "subgroup_shift", low=-_MAX_SHIFT, high=_MAX_SHIFT)
     return_X_y = check_bool(return_X_y, "return_X_y")
     _, seed = check_random_state(random_state)
+    check_allocation({"n_members": n_members, "n_features": n_features},
+                     what="members x features matrix")
+    check_allocation({"n_nonmembers": n_nonmembers, "n_features": n_features},
+                     what="non-members x features matrix")
+    check_allocation({"n_members + n_nonmembers": n_members + n_nonmembers},
+                     bytes_per_value=64, what="patient ids")
 
     for name, n, fraction in (("members", n_members, subgroup_fraction),
                               ("non-members", n_nonmembers, nonmember_fraction)):

@@ -12,6 +12,7 @@ from sklearn.utils import Bunch
 from ._common import spawn_streams
 
 from .._validation import (
+    check_allocation,
     check_bool,
     check_choice,
     check_float,
@@ -30,6 +31,10 @@ _LOADING_SDLOG = 0.25
 _LIBRARY_SDLOG = 0.2
 # Upper bound on library_size: keeps every count inside int32 with a wide margin.
 _MAX_LIBRARY_SIZE = 1e8
+# Largest accepted dispersion: beyond it the Gamma(1/dispersion) mixing distribution puts
+# almost all its mass near 0 and whole samples come out with no counts at all (at 1000,
+# half of them).
+_MAX_DISPERSION = 10.0
 # Names of the independent random sub-streams, in the fixed order they are spawned.
 _STREAMS = ("genes", "activity", "labels", "library", "noise")
 
@@ -187,8 +192,9 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
     prevalence : float, default=0.5
         Expected fraction of positive labels, in (0, 1).
     dispersion : float, default=0.2
-        Negative-binomial dispersion of the counts (>= 0); 0 gives Poisson counts.  Real
-        bulk RNA-seq has roughly 0.01 to 0.4.
+        Negative-binomial dispersion of the counts, in [0, 10]; 0 gives Poisson counts.
+        Real bulk RNA-seq has roughly 0.01 to 0.4.  Above 10 the counts degenerate (many
+        samples with no count in any gene), so larger values are refused.
     library_size : float, default=20000.0
         Typical number of counts per sample, in (0, 1e8].
     return_X_y : bool, default=False
@@ -319,13 +325,15 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
                          f"signal use signal_strength); got {main_effect:g}.")
     prevalence = check_fraction(prevalence, "prevalence", low_inclusive=False,
                                 high_inclusive=False)
-    dispersion = check_float(dispersion, "dispersion", low=0.0)
+    dispersion = check_float(dispersion, "dispersion", low=0.0, high=_MAX_DISPERSION)
     library_size = check_float(library_size, "library_size", low=0.0, low_inclusive=False,
                                high=_MAX_LIBRARY_SIZE)
     return_X_y = check_bool(return_X_y, "return_X_y")
     n_programs, n_nuisance_programs = _resolve_programs(n_genes, n_informative, signal,
                                                         n_programs)
     _, seed = check_random_state(random_state)
+    check_allocation({"n_samples": n_samples, "n_genes": n_genes}, what="samples x genes matrix")
+    check_allocation({"n_genes": n_genes}, bytes_per_value=64, what="gene names")
 
     expected_pos = n_samples * prevalence
     expected_neg = n_samples * (1.0 - prevalence)

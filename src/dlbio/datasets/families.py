@@ -9,6 +9,7 @@ from sklearn.utils import Bunch
 from ._common import spawn_streams
 
 from .._validation import (
+    check_allocation,
     check_bool,
     check_choice,
     check_fraction,
@@ -248,6 +249,10 @@ def make_sequence_families(n_families=100, family_size=10, seq_length=200, *,
     shuffle = check_bool(shuffle, "shuffle")
     return_X_y = check_bool(return_X_y, "return_X_y")
     _, seed = check_random_state(random_state)
+    check_allocation({"n_families": n_families, "family_size": family_size,
+                      "seq_length": seq_length}, what="sequences x positions array")
+    check_allocation({"n_families": n_families, "family_size": family_size,
+                      "kmer": size**kmer}, what="sequences x k-mers matrix")
 
     within = (1.0 - divergence) ** 2 + divergence**2 / (size - 1)
     between = 1.0 / size

@@ -12,6 +12,7 @@ from sklearn.utils import Bunch
 from ._common import spawn_streams
 
 from .._validation import (
+    check_allocation,
     check_bool,
     check_float,
     check_fraction,
@@ -196,13 +197,17 @@ def make_imbalanced(n_samples=10_000, n_features=20, *, n_informative=5, prevale
             f"n_samples={n_samples}; got prevalence={prevalence:g} "
             f"({n_pos} positives). Increase n_samples or change prevalence.")
     pi = n_pos / n_samples
-    if n_informative > 0 and effect_size**2 * pi * (1.0 - pi) >= 1.0:
+    # effect_size * effect_size, not effect_size**2: a product overflows to inf (and is
+    # refused here), where ** raises OverflowError for huge values such as 1e300.
+    if n_informative > 0 and effect_size * effect_size * pi * (1.0 - pi) >= 1.0:
         limit = 1.0 / math.sqrt(pi * (1.0 - pi))
         raise ValueError(
             f"effect_size must be a number in [0, {limit:.4g}) when the realised "
             f"prevalence is {pi:g}: the features have variance 1, so effect_size**2 * "
             f"pi * (1 - pi) must stay below 1; got {effect_size:g}.")
     _, seed = check_random_state(random_state)
+    check_allocation({"n_samples": n_samples, "n_features": n_features},
+                     what="samples x features matrix")
 
     if min(n_pos, n_samples - n_pos) < 10:
         rare = "positive" if n_pos <= n_samples - n_pos else "negative"

@@ -10,6 +10,7 @@ from sklearn.utils import Bunch
 from ._common import spawn_streams
 
 from .._validation import (
+    check_allocation,
     check_bool,
     check_float,
     check_fraction,
@@ -217,7 +218,9 @@ def make_repeated_measures(n_subjects=40, n_visits=10, n_features=20, *, n_infor
     autocorrelation = check_fraction(autocorrelation, "autocorrelation", high_inclusive=False)
     prevalence = check_fraction(prevalence, "prevalence", low_inclusive=False,
                                 high_inclusive=False)
-    label_variance = signal**2 * prevalence * (1.0 - prevalence)
+    # signal * signal, not signal**2: a product overflows to inf (and is refused below),
+    # where ** raises OverflowError for huge values such as 1e300.
+    label_variance = signal * signal * prevalence * (1.0 - prevalence)
     if n_informative > 0 and label_variance > icc + 1e-12:
         limit = math.sqrt(icc / (prevalence * (1.0 - prevalence)))
         raise ValueError(
@@ -227,6 +230,12 @@ def make_repeated_measures(n_subjects=40, n_visits=10, n_features=20, *, n_infor
             f"icc; got {signal:g}.")
     return_X_y = check_bool(return_X_y, "return_X_y")
     _, seed = check_random_state(random_state)
+    check_allocation({"n_subjects": n_subjects, "n_visits": n_visits, "n_features": n_features},
+                     what="records x features matrix")
+    check_allocation({"n_subjects": n_subjects, "n_visits": n_visits}, bytes_per_value=64,
+                     what="sample ids")
+    check_allocation({"n_visits": n_visits}, bytes_per_value=8 * n_visits,
+                     what="visits x visits correlation matrix")
 
     expected_pos, expected_neg = n_subjects * prevalence, n_subjects * (1.0 - prevalence)
     if min(expected_pos, expected_neg) < 5:

@@ -12,6 +12,7 @@ from sklearn.utils import Bunch
 from ._common import spawn_streams
 
 from .._validation import (
+    check_allocation,
     check_bool,
     check_choice,
     check_float,
@@ -394,6 +395,8 @@ def make_motif_sequences(n_samples=1000, seq_length=200, *, motifs=1, label="pre
             f"the region holds {region_length} bases ({region_start} to {region_end}). "
             "Use a longer seq_length or region, fewer motifs or fewer instances.")
     _, seed = check_random_state(random_state)
+    check_allocation({"n_samples": n_samples, "seq_length": seq_length}, bytes_per_value=4 * 8,
+                     what="one-hot samples x 4 x seq_length array")
 
     expected_pos = n_samples * positive_fraction
     expected_neg = n_samples - expected_pos
