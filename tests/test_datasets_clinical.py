@@ -367,3 +367,20 @@ def test_size_is_positional_and_the_rest_keyword_only():
     make_clinical(500, random_state=0, asthma_prevalence=0.3)
     with pytest.raises(TypeError):
         make_clinical(500, 0.3)
+
+
+def test_estimands_name_the_total_and_controlled_direct_effects():
+    # Care is a mediator of asthma's effect: protective in total under the current policy,
+    # harmful at fixed care; without a policy favouring asthmatics the total effect is harmful.
+    data = make_clinical(4000, random_state=3)
+    e = data.truth.estimands
+    assert set(e) == {"total_effect", "direct_effect_no_care", "direct_effect_care"}
+    assert e["total_effect"] < -0.02
+    assert e["direct_effect_no_care"] > e["direct_effect_care"] > 0.01
+    t = data.truth
+    base = np.log(t.risk_untreated / (1 - t.risk_untreated)) - 0.7 * data.X["asthma"].to_numpy()
+    expected = np.mean(1 / (1 + np.exp(-(base + 0.7))) - 1 / (1 + np.exp(-base)))
+    assert abs(e["direct_effect_no_care"] - expected) < 1e-12
+    fair = make_clinical(4000, policy_strength=0.0, random_state=3).truth.estimands
+    assert fair["total_effect"] > 0.02
+    assert abs(fair["direct_effect_care"] - e["direct_effect_care"]) < 1e-12

@@ -18,9 +18,12 @@ from dlbio.interpret import (  # noqa: E402
     attribution_auroc,
     confident_correct,
     in_silico_mutagenesis,
+    logistic_summary,
+    off_simplex_correction,
     plot_attribution_track,
     position_scores,
     randomize_layers,
+    rank_similarity,
     reference_attributions,
     single_base_mutants,
     train_motif_cnn,
@@ -372,3 +375,77 @@ def test_train_motif_cnn_learns_the_motif(trained):
 def test_train_motif_cnn_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         train_motif_cnn(**kwargs)
+
+
+def test_rank_similarity_equals_scipy_spearman_and_handles_constant_rows():
+    from scipy.stats import spearmanr
+
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(6, 30))
+    b = a + rng.normal(scale=0.7, size=a.shape)
+    b[2] = np.round(b[2])                                     # ties
+    got = rank_similarity(a, b)
+    for i in range(6):
+        assert abs(got[i] - spearmanr(a[i], b[i])[0]) < 1e-12
+    assert rank_similarity(a[:1], -a[:1])[0] == pytest.approx(-1.0)
+    assert rank_similarity(np.zeros((1, 5)), a[:1, :5])[0] == 0.0   # no ranking: 0, no warning
+    with pytest.raises(ValueError, match="same shape"):
+        rank_similarity(a, b[:, :5])
+
+
+def test_rank_similarity_sees_the_head_of_a_cnn(trained):
+    # A score that ignores the head (the filters' activations) is identical after the head is
+    # randomised; the signed gradient of the logit is not.
+    task = trained
+    X = task.X_test[task.confident[:10]]
+    shuffled = randomize_layers(task.model, ["head"], random_state=1)
+    signed = [position_scores(reference_attributions(m, X, "gradient_x_input"), reduce="sum")
+              for m in (task.model, shuffled)]
+    assert np.median(rank_similarity(*signed)) < 0.5
+    with torch.no_grad():
+        acts = [torch.relu(m.conv(torch.as_tensor(X))).amax(dim=1).numpy() for m in (task.model, shuffled)]
+    assert np.allclose(rank_similarity(*acts), 1.0)
+
+
+def test_off_simplex_correction_removes_the_channel_mean_only():
+    rng = np.random.default_rng(1)
+    g = rng.normal(size=(3, 4, 7))
+    corrected = off_simplex_correction(g)
+    assert np.allclose(corrected.sum(axis=1), 0.0)
+    # differences between bases, which ISM measures to first order, are unchanged
+    assert np.allclose(corrected[:, 1] - corrected[:, 0], g[:, 1] - g[:, 0])
+    assert np.allclose(off_simplex_correction(g + 5.0), corrected)
+    assert np.allclose(off_simplex_correction(torch.as_tensor(g)), corrected)
+    with pytest.raises(ValueError):
+        off_simplex_correction(g[0])
+
+
+def test_logistic_summary_intervals_cover_the_truth_at_the_nominal_rate():
+    import pandas as pd
+
+    covered = []
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        X = pd.DataFrame({"x": rng.normal(size=400), "b": rng.integers(0, 2, 400)})
+        z = -0.5 + 0.8 * X["x"] - 0.6 * X["b"]
+        y = (rng.random(400) < 1 / (1 + np.exp(-z))).astype(int)
+        table = logistic_summary(X, y)
+        assert list(table.columns) == ["coef", "se", "ci_low", "ci_high"]
+        covered.append(table.loc["x", "ci_low"] < 0.8 < table.loc["x", "ci_high"])
+    assert 0.85 <= np.mean(covered) <= 1.0
+    narrow = logistic_summary(X, y, level=0.5)
+    assert (narrow["ci_high"] - narrow["ci_low"] < table["ci_high"] - table["ci_low"]).all()
+
+
+def test_logistic_summary_rejects_bad_input():
+    import pandas as pd
+
+    X = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0]})
+    with pytest.raises(TypeError, match="DataFrame"):
+        logistic_summary(X.to_numpy(), [0, 1, 0, 1])
+    with pytest.raises(ValueError, match="binary"):
+        logistic_summary(X, [0, 0, 0, 0])
+    with pytest.raises(ValueError, match="one value per row"):
+        logistic_summary(X, [0, 1])
+    with pytest.raises(ValueError, match="level"):
+        logistic_summary(X, [0, 1, 0, 1], level=1.5)

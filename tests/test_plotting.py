@@ -9,7 +9,15 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from dlbio.plotting import COLORS, PALETTE, STYLE, label, plot_history, set_style  # noqa: E402
+from dlbio.plotting import (  # noqa: E402
+    COLORS,
+    PALETTE,
+    STYLE,
+    label,
+    plot_causal_diagram,
+    plot_history,
+    set_style,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -122,3 +130,28 @@ def test_plot_history_rejects_bad_histories(history, error, match):
 def test_plot_history_rejects_an_empty_title():
     with pytest.raises(ValueError, match="title"):
         plot_history(_history(), title="")
+
+
+def test_plot_causal_diagram_draws_every_variable_and_arrow():
+    edges = [("asthma", "care"), ("severity", "care"), ("care", "death"), ("asthma", "death")]
+    pos = {"asthma": (0, 1), "severity": (0, -1), "care": (1, 0), "death": (2, 0)}
+    ax = plot_causal_diagram(edges, pos, hidden=["severity"], edge_labels={("care", "death"): "-2.0"},
+                             title="Pneumonia")
+    texts = [t.get_text() for t in ax.texts]
+    assert {"asthma", "severity", "care", "death", "-2.0"} <= set(texts)
+    arrows = [t for t in ax.texts if getattr(t, "arrow_patch", None) is not None]
+    assert len(arrows) == len(edges)              # one arrow per edge
+    assert ax.get_title() == "Pneumonia"
+    plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("edges, pos, hidden, error, match", [
+    ([("a", "b")], {"a": (0, 0)}, (), ValueError, "missing"),
+    ([("a", "b", "c")], {"a": (0, 0), "b": (1, 0)}, (), TypeError, "pairs"),
+    ([("a", "b")], {"a": (0, 0), "b": (1, 0)}, ["z"], ValueError, "hidden"),
+    ([("a", "b")], {"a": (0, 0), "b": (1,)}, (), ValueError, "finite"),
+])
+def test_plot_causal_diagram_rejects_bad_input(edges, pos, hidden, error, match):
+    with pytest.raises(error, match=match):
+        plot_causal_diagram(edges, pos, hidden=hidden)
+    plt.close("all")

@@ -12,9 +12,13 @@ around it that students are not meant to write themselves:
 - :func:`reference_attributions` computes reference attributions (Captum for the gradient
   methods, :func:`in_silico_mutagenesis` for ISM), to check hand-written ones against;
 - :func:`randomize_layers` re-initialises chosen layers, for the sanity checks of
-  Adebayo et al. (2018);
+  Adebayo et al. (2018), and :func:`rank_similarity` compares two explanations by rank;
+- :func:`off_simplex_correction` removes the part of an input gradient that points off the
+  one-hot simplex (Majdandzic et al. 2023);
 - :func:`plot_attribution_track` draws one sequence's scores with the motif marked;
-- :func:`train_motif_cnn` trains a small motif CNN on fresh simulated data, reproducibly.
+- :func:`train_motif_cnn` trains a small motif CNN on fresh simulated data, reproducibly;
+- :func:`logistic_summary` reads an unpenalised logistic regression with standard errors and
+  Wald intervals (tip 9: a coefficient without its uncertainty cannot show a bias).
 
 All attributions here are of a *logit* (the output before the softmax), for one target
 class, and are returned as NumPy arrays of shape ``(n_sequences, n_channels, length)``.
@@ -29,6 +33,9 @@ NeurIPS 2018.
 
 Sundararajan M, Taly A, Yan Q. Axiomatic attribution for deep networks. ICML 2017
 (integrated gradients).
+
+Majdandzic A, Rajesh C, Koo PK. Correcting gradient-based interpretations of deep neural
+networks for genomics. Genome Biol 24, 109 (2023).
 
 Kokhlikyan N, Miglani V, Martin M, et al. Captum: a unified and generic model
 interpretability library for PyTorch. arXiv:2009.07896 (2020).
@@ -58,8 +65,11 @@ __all__ = [
     "in_silico_mutagenesis",
     "reference_attributions",
     "randomize_layers",
+    "rank_similarity",
+    "off_simplex_correction",
     "plot_attribution_track",
     "train_motif_cnn",
+    "logistic_summary",
 ]
 
 #: How :func:`position_scores` turns the scores of the channels (A, C, G, T) at one position
@@ -543,6 +553,78 @@ def randomize_layers(model, layers, *, random_state=0) -> nn.Module:
     return copied
 
 
+def rank_similarity(scores_a, scores_b) -> np.ndarray:
+    """Spearman rank correlation between two explanations of the same sequences, row by row.
+
+    The similarity measure of the sanity checks of Adebayo et al. (2018): the explanation of
+    a randomised model is compared with the explanation of the trained model.  A value near
+    1 means the randomisation left the ranking of the positions almost unchanged (the
+    explanation does not depend on what was randomised); near 0, the ranking changed
+    completely; near -1, it was reversed.
+
+    Parameters
+    ----------
+    scores_a, scores_b : array-like of shape (n, length)
+        Position scores (see :func:`position_scores`) of the same ``n`` sequences.
+
+    Returns
+    -------
+    ndarray of float64, shape (n,)
+        One correlation per sequence (the Pearson correlation of the ranks, ties sharing
+        their average rank).  A row that is constant in either input has no ranking and
+        gets 0.0.
+
+    Examples
+    --------
+    >>> a = np.array([[0.1, 0.5, 0.9, 0.3], [1.0, 2.0, 3.0, 4.0]])
+    >>> rank_similarity(a, np.array([[1.0, 5.0, 9.0, 3.0], [4.0, 3.0, 2.0, 1.0]]))
+    array([ 1., -1.])
+    """
+    a = _as_float_array(scores_a, "scores_a", 2)
+    b = _as_float_array(scores_b, "scores_b", 2)
+    if a.shape != b.shape:
+        raise ValueError(f"scores_a and scores_b must have the same shape (n, length); got "
+                         f"{a.shape} and {b.shape}.")
+    ra = rankdata(a, axis=1)
+    rb = rankdata(b, axis=1)
+    ra -= ra.mean(axis=1, keepdims=True)
+    rb -= rb.mean(axis=1, keepdims=True)
+    norm = np.sqrt((ra ** 2).sum(axis=1) * (rb ** 2).sum(axis=1))
+    product = (ra * rb).sum(axis=1)
+    safe = np.where(norm > 0, norm, 1.0)
+    return np.where(norm > 0, product / safe, 0.0)
+
+
+def off_simplex_correction(gradients) -> np.ndarray:
+    """Remove the part of an input gradient that points off the one-hot simplex.
+
+    A one-hot base always sums to 1 over the channels, so a model never sees its input move
+    along the direction (1, 1, 1, 1) at a position; the gradient's component along that
+    direction is unconstrained by the data and adds arbitrary noise to saliency maps.
+    Majdandzic et al. (2023) remove it by subtracting, at every position, the mean of the
+    gradient over the channels.  Differences between bases (what in-silico mutagenesis
+    measures, to first order) are unchanged.
+
+    Parameters
+    ----------
+    gradients : array-like or torch.Tensor of shape (n, channels, length)
+        Input gradients (signed, not absolute values).
+
+    Returns
+    -------
+    ndarray of float64, shape (n, channels, length)
+        The corrected gradients; they sum to 0 over the channels at every position.
+
+    Examples
+    --------
+    >>> g = np.array([[[1.0, 0.0], [3.0, 0.0], [1.0, 2.0], [3.0, 2.0]]])   # 1 x 4 x 2
+    >>> off_simplex_correction(g)[0, :, 0]
+    array([-1.,  1., -1.,  1.])
+    """
+    array = _as_float_array(gradients, "gradients", 3)
+    return array - array.mean(axis=1, keepdims=True)
+
+
 # ----------------------------------------------------------------------------------------
 # Plotting
 # ----------------------------------------------------------------------------------------
@@ -704,3 +786,74 @@ def train_motif_cnn(random_state=0, *, n_train=1000, n_test=500, seq_length=200,
         params=dict(random_state=seed, n_train=n_train, n_test=n_test, seq_length=seq_length,
                     epochs=epochs, n_filters=n_filters),
     )
+
+
+# ----------------------------------------------------------------------------------------
+# Reading a logistic regression with its uncertainty (tip 9)
+# ----------------------------------------------------------------------------------------
+def logistic_summary(X, y, *, level=0.95):
+    """Fit an unpenalised logistic regression and return its coefficients with Wald intervals.
+
+    Each coefficient is the change in the log-odds of ``y = 1`` per unit of its column with
+    the other columns held fixed.  Its standard error comes from the inverse of the observed
+    Fisher information at the maximum-likelihood fit, and the interval is
+    ``coef +/- z * se`` with ``z`` the normal quantile for ``level``.  The interval covers
+    the noise of drawing a finite cohort from the same population; it says nothing about
+    bias (confounding, colliders, a misspecified model).
+
+    Parameters
+    ----------
+    X : pandas DataFrame of shape (n, p)
+        Numeric columns; the names label the rows of the result.
+    y : array-like of shape (n,)
+        Binary outcome (0/1), with both values present.
+    level : float, default=0.95
+        Confidence level of the intervals, in (0, 1).
+
+    Returns
+    -------
+    pandas DataFrame
+        One row per column of ``X`` and columns ``"coef"``, ``"se"``, ``"ci_low"`` and
+        ``"ci_high"``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> X = pd.DataFrame({"x": rng.normal(size=2000)})
+    >>> y = (rng.random(2000) < 1 / (1 + np.exp(-(0.5 + 1.0 * X["x"])))).astype(int)
+    >>> table = logistic_summary(X, y)
+    >>> bool(table.loc["x", "ci_low"] < 1.0 < table.loc["x", "ci_high"])
+    True
+    """
+    import pandas as pd
+    from scipy.stats import norm
+    from sklearn.linear_model import LogisticRegression
+
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(f"X must be a pandas DataFrame (its column names label the "
+                        f"coefficients); got {type(X).__name__}.")
+    level = check_float(level, "level", low=0.0, high=1.0, low_inclusive=False,
+                        high_inclusive=False)
+    design = X.to_numpy(dtype=float)
+    if design.ndim != 2 or design.shape[1] == 0 or not np.isfinite(design).all():
+        raise ValueError(f"X must hold at least one column of finite numbers; got shape "
+                         f"{design.shape}.")
+    outcome = np.asarray(y)
+    if outcome.shape != (len(design),):
+        raise ValueError(f"y must have one value per row of X ({len(design)}); got shape "
+                         f"{outcome.shape}.")
+    if not np.isin(outcome, (0, 1)).all() or len(np.unique(outcome)) < 2:
+        raise ValueError("y must be binary (0/1) with both values present; got values "
+                         f"{np.unique(outcome)[:5].tolist()}.")
+    model = LogisticRegression(C=np.inf, solver="newton-cholesky", max_iter=200)
+    model.fit(design, outcome)
+    p = model.predict_proba(design)[:, 1]
+    augmented = np.column_stack([np.ones(len(design)), design])
+    information = augmented.T @ (augmented * (p * (1.0 - p))[:, None])
+    covariance = np.linalg.pinv(information)
+    se = np.sqrt(np.clip(np.diag(covariance)[1:], 0.0, None))
+    coef = model.coef_[0]
+    z = norm.ppf(0.5 + level / 2.0)
+    return pd.DataFrame({"coef": coef, "se": se, "ci_low": coef - z * se,
+                         "ci_high": coef + z * se}, index=list(X.columns))

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-__all__ = ["PALETTE", "COLORS", "STYLE", "set_style", "label", "plot_history"]
+__all__ = ["PALETTE", "COLORS", "STYLE", "set_style", "label", "plot_history",
+           "plot_causal_diagram"]
 
 #: The eight Okabe-Ito colours, name -> hex code.
 PALETTE = {
@@ -198,3 +199,96 @@ def plot_history(history, *, ax=None, title="Training history"):
                        label=f"lowest tuning loss (epoch {best})")
     ax.legend()
     return label(ax, title, "Epoch", "Loss")
+
+
+def plot_causal_diagram(edges, positions, *, hidden=(), edge_labels=None, ax=None,
+                        title="Causal diagram"):
+    """Draw a small causal diagram (a DAG): one box per variable, one arrow per direct cause.
+
+    Parameters
+    ----------
+    edges : list of (str, str)
+        ``(cause, effect)`` pairs.
+    positions : dict
+        ``name -> (x, y)`` for every variable that appears in ``edges`` (any units; the
+        axes are fitted to them).
+    hidden : collection of str, default=()
+        Variables that the data do not record; drawn with a dashed grey box.
+    edge_labels : dict, optional
+        ``(cause, effect) -> text`` written at the middle of that arrow (for example the
+        true effect size).
+    ax : matplotlib Axes, optional
+        Where to draw; default a new figure.
+    title : str, default="Causal diagram"
+        The title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = plot_causal_diagram([("smoking", "cancer")], {"smoking": (0, 0), "cancer": (1, 0)})
+    >>> len(ax.patches) + len(ax.texts) >= 3
+    True
+    >>> plt.close(ax.figure)
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(edges, (list, tuple)) or not all(
+            isinstance(e, (list, tuple)) and len(e) == 2 and all(isinstance(n, str) for n in e)
+            for e in edges):
+        raise TypeError(f"edges must be a list of (cause, effect) pairs of names; got {edges!r}.")
+    if not isinstance(positions, Mapping):
+        raise TypeError(f"positions must be a dict name -> (x, y); got "
+                        f"{type(positions).__name__}.")
+    names = list(dict.fromkeys([n for e in edges for n in e] + list(positions)))
+    missing = [n for n in names if n not in positions]
+    if missing:
+        raise ValueError(f"positions must give (x, y) for every variable; missing {missing}.")
+    for name in names:
+        xy = positions[name]
+        if (not isinstance(xy, (list, tuple)) or len(xy) != 2
+                or not all(np.isfinite(float(v)) for v in xy)):
+            raise ValueError(f"positions[{name!r}] must be a pair of finite numbers (x, y); "
+                             f"got {xy!r}.")
+    hidden = set([hidden] if isinstance(hidden, str) else hidden)
+    unknown = sorted(hidden - set(names))
+    if unknown:
+        raise ValueError(f"hidden must name variables of the diagram {names}; got {unknown}.")
+    edge_labels = {} if edge_labels is None else dict(edge_labels)
+    title = _check_text(title, "title")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.4, 3.6))
+    else:
+        _check_axes(ax)
+
+    boxes = {}
+    for name in names:
+        x, y = (float(v) for v in positions[name])
+        style = dict(boxstyle="round,pad=0.4", linewidth=1.5)
+        if name in hidden:
+            style.update(facecolor="white", edgecolor="0.5", linestyle="--")
+        else:
+            style.update(facecolor="#E8F1F8", edgecolor=PALETTE["blue"])
+        boxes[name] = ax.text(x, y, name.replace("_", " "), ha="center", va="center",
+                              fontsize=11, bbox=style, zorder=3,
+                              color="0.35" if name in hidden else "black")
+    for cause, effect in edges:
+        ax.annotate("", xy=positions[effect], xytext=positions[cause],
+                    arrowprops=dict(arrowstyle="-|>", color="0.2", lw=1.4, shrinkA=22,
+                                    shrinkB=22, mutation_scale=16), zorder=2)
+        text = edge_labels.get((cause, effect))
+        if text:
+            (x0, y0), (x1, y1) = positions[cause], positions[effect]
+            ax.text((x0 + x1) / 2, (y0 + y1) / 2, str(text), ha="center", va="center",
+                    fontsize=9, color=PALETTE["vermillion"], zorder=4,
+                    bbox=dict(facecolor="white", edgecolor="none", pad=1.0))
+    xs = [float(positions[n][0]) for n in names]
+    ys = [float(positions[n][1]) for n in names]
+    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
+    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
+    ax.set_axis_off()
+    ax.set_title(title)
+    return ax

@@ -1,10 +1,12 @@
-"""A pneumonia cohort in which a hidden treatment makes asthma look protective.
+"""A pneumonia cohort in which an unrecorded treatment makes asthma look protective.
 
 The design follows the case that Caruana et al. (2015) describe: in a hospital's pneumonia
 data, patients with asthma died *less* often, because they were sent straight to intensive
-care, and a model trained on those data learned "asthma lowers risk".  Here asthma truly
-raises the risk of death, asthmatics are much more likely to receive aggressive care, and
-the care, which is very protective, is not among the recorded features.
+care, and a model trained on those data learned "asthma lowers risk".  Here asthma has a
+harmful *direct* effect on death (at the same care), asthmatics are much more likely to
+receive aggressive care, and the care, which is very protective, is not among the recorded
+features.  In causal terms the care is a *mediator* of asthma's effect (asthma -> care ->
+death) and a *collider* between asthma and the hidden severity (asthma -> care <- severity).
 """
 from __future__ import annotations
 
@@ -56,7 +58,7 @@ _TREATMENT = "aggressive_care"
 _TARGET = "died"
 
 _CLINICAL_DESCR = """\
-Simulated pneumonia admissions in which a hidden treatment makes asthma look protective
+Simulated pneumonia admissions in which an unrecorded treatment makes asthma look protective
 (after Caruana et al. 2015).
 
 for each patient i:
@@ -77,11 +79,17 @@ for each patient i:
     risk_treated   = sigmoid(logit0 + treatment_effect)
     died = 1 if u < (risk_treated if care else risk_untreated), u ~ U(0, 1)   # "outcome"
 
-Asthma truly raises the risk of death, but asthmatics are far more likely to get
-aggressive care, which lowers it.  Unless include_treatment=True, the care is not a
-column of X, so a model fitted to X learns that asthma lowers risk.  The hidden
-treatment, the counterfactual risks with and without care and the true effects are in
-`truth`; only X and y may be used to fit a model."""
+Causal diagram: severity -> vitals, severity -> care, severity -> death,
+asthma -> care, asthma -> death, care -> death; severity is independent of asthma.
+Care is a mediator of asthma's effect on death and a collider between asthma and
+severity.  At the same care, asthma raises the risk of death (its direct effect is
+harmful), but asthmatics are far more likely to get aggressive care, which lowers it, so
+asthma's total effect under the current care policy is protective.  Unless
+include_treatment=True, the care is not a column of X, and a model fitted to X learns
+"asthma lowers risk": a correct total effect under the current policy, wrongly read as
+what asthma does to a patient at the same care.  The care given, the counterfactual risks
+with and without care, the true coefficients and the true estimands are in `truth`; only
+X and y may be used to fit a model."""
 
 
 def _check_n_patients(n_patients) -> int:
@@ -96,17 +104,19 @@ def make_clinical(n_patients=5000, *, asthma_prevalence=0.15, asthma_effect=0.7,
                   treatment_effect=-2.0, policy_strength=4.0, measurement_noise=1.0,
                   include_treatment=False, as_frame=True, return_X_y=False,
                   random_state=None):
-    """Simulate pneumonia admissions where a hidden treatment makes asthma look protective.
+    """Simulate pneumonia admissions where unrecorded care makes asthma look protective.
 
     Each patient has an age, a sex, three comorbidities (asthma, COPD, heart failure) and
     an unrecorded disease severity that shows through four noisy vital signs and labs.
-    Asthma truly *raises* the risk of death, but asthmatics are much more likely to
-    receive aggressive care (for example direct admission to intensive care), which
-    strongly lowers it.  The care is not recorded, so in the observed data asthmatics die
-    less often and a model learns the rule "asthma lowers risk", as in the pneumonia
-    study of Caruana et al. [1]_.  Because the data are simulated, ``truth`` holds what
-    the records never show: who was treated, and each patient's risk of death with and
-    without aggressive care.
+    At the same care, asthma *raises* the risk of death (a harmful direct effect), but
+    asthmatics are much more likely to receive aggressive care (for example direct
+    admission to intensive care), which strongly lowers it.  The care is not recorded, so
+    in the observed data asthmatics die less often and a model learns the rule "asthma
+    lowers risk", as in the pneumonia study of Caruana et al. [1]_: true for asthma's
+    total effect under the current care policy, false for its direct effect at the same
+    care.  Because the data are simulated, ``truth`` holds what the records never show:
+    who was treated, each patient's risk of death with and without aggressive care, and
+    the true estimands.
 
     Parameters
     ----------
@@ -170,8 +180,14 @@ def make_clinical(n_patients=5000, *, asthma_prevalence=0.15, asthma_effect=0.7,
             with the same uniform as ``y``), ``coef`` (dict: the true log-odds effects,
             ``"intercept"``, ``"age"`` (per year above 65), ``"female"``, ``"asthma"``,
             ``"copd"``, ``"heart_failure"``, ``"severity"`` and ``"aggressive_care"``),
-            ``policy`` (dict: the log-odds coefficients of the care decision) and
-            ``rule`` (text).
+            ``policy`` (dict: the log-odds coefficients of the care decision),
+            ``estimands`` (dict: the true causal effects of asthma on the risk of death,
+            as differences of probabilities averaged over the cohort's patients:
+            ``"total_effect"`` under the current care policy, ``E[risk | do(asthma=1)]
+            - E[risk | do(asthma=0)]`` with the care drawn by the policy;
+            ``"direct_effect_no_care"`` and ``"direct_effect_care"``, the controlled
+            direct effects with the care set to 0 or to 1 for everyone) and ``rule``
+            (text).
         params : dict
             The resolved arguments; ``random_state`` holds the integer seed used.
         DESCR : str
@@ -219,13 +235,21 @@ def make_clinical(n_patients=5000, *, asthma_prevalence=0.15, asthma_effect=0.7,
        actually given.  The potential outcomes ``died_if_untreated`` and
        ``died_if_treated`` use the same ``u`` (common random numbers).
 
-    With the defaults, about 9% of asthmatics die against 13% of other patients, and a
-    logistic regression of ``died`` on ``X`` gives asthma a coefficient of about -0.5,
-    against a true +0.7: the treatment that asthmatics receive is mixed into the asthma
-    effect (confounding by a hidden treatment).  With ``include_treatment=True`` the
-    asthma coefficient is positive again, though still somewhat below +0.7 and the care
-    coefficient somewhat above -2.0, because the vitals measure the severity that drives
-    the care only imperfectly (residual confounding).
+    The causal diagram: severity -> vitals, severity -> care, severity -> death, asthma ->
+    care, asthma -> death and care -> death, with severity independent of asthma.  Care is
+    therefore a *mediator* of asthma's effect on death and a *collider* between asthma and
+    severity.  With the defaults, about 9% of asthmatics die against 13% of other
+    patients, and a logistic regression of ``died`` on ``X`` gives asthma a coefficient of
+    about -0.5 (sd about 0.12 over cohorts of 8000): an estimate of asthma's *total effect
+    under the current care policy*, which really is protective (``truth.estimands``).  It
+    is wrong only when read as the direct effect of asthma at the same care (+0.7 on the
+    log-odds scale).  With ``include_treatment=True`` the regression targets the
+    *controlled direct effect* and the asthma coefficient is positive again, about +0.6
+    (sd about 0.14) rather than +0.7: adjusting for care, a collider, makes asthma and the
+    hidden severity dependent within each care group (collider-stratification bias), and
+    the noisy vitals correct for it only in part.  The care coefficient, about -1.8 rather
+    than -2.0, is confounded by severity (confounding by indication), again only partly
+    removed by the vitals.
 
     Because each component has its own sub-stream, changing a knob with the same seed
     changes only what depends on it: ``asthma_effect`` and ``treatment_effect`` change
@@ -365,6 +389,22 @@ def make_clinical(n_patients=5000, *, asthma_prevalence=0.15, asthma_effect=0.7,
             "severity": _RISK_COEF["severity"], _TREATMENT: treatment_effect}
     policy = {"intercept": _POLICY_INTERCEPT, "asthma": policy_strength,
               "severity": _POLICY_SEVERITY}
+    # True estimands of asthma's effect, averaged over these patients' covariates.
+    logit_without_asthma = logit_untreated - asthma_effect * asthma
+
+    def _risk_under(asthma_value, care=None):
+        base = logit_without_asthma + asthma_effect * asthma_value
+        if care is not None:
+            return expit(base + treatment_effect * care)
+        p_care = expit(_POLICY_INTERCEPT + policy_strength * asthma_value
+                       + _POLICY_SEVERITY * severity)
+        return p_care * expit(base + treatment_effect) + (1.0 - p_care) * expit(base)
+
+    estimands = {
+        "total_effect": float(np.mean(_risk_under(1) - _risk_under(0))),
+        "direct_effect_no_care": float(np.mean(_risk_under(1, 0) - _risk_under(0, 0))),
+        "direct_effect_care": float(np.mean(_risk_under(1, 1) - _risk_under(0, 1))),
+    }
     truth = Bunch(
         treatment=treatment,
         treatment_probability=treatment_probability,
@@ -376,6 +416,7 @@ def make_clinical(n_patients=5000, *, asthma_prevalence=0.15, asthma_effect=0.7,
         died_if_treated=(uniform < risk_treated).astype(np.int64),
         coef=coef,
         policy=policy,
+        estimands=estimands,
         rule=("logit P(death) = -2.2 + 0.04 (age - 65) + 1.5 severity + "
               f"{asthma_effect:g} asthma + 0.5 copd + 0.6 heart_failure + "
               f"{treatment_effect:g} aggressive_care; logit P(care) = -1.5 + "
