@@ -85,3 +85,139 @@ def test_dispersion_has_an_upper_bound(value):
 def test_largest_dispersion_still_gives_counts_in_every_sample():
     data = datasets.make_expression(200, 50, dispersion=10.0, random_state=0)
     assert (data.truth.counts.sum(axis=1) > 0).all()
+
+
+# --------------------------------------------------------------------------------------
+# Training: threads, devices, one-output models, labels, losses, feature counts
+# --------------------------------------------------------------------------------------
+import os  # noqa: E402
+import warnings  # noqa: E402
+
+import torch  # noqa: E402
+
+from dlbio import setup_notebook  # noqa: E402
+from dlbio.estimators import NeuralNetClassifier  # noqa: E402
+from dlbio.models import MLP, MotifCNN  # noqa: E402
+from dlbio.training import (History, accuracy, check_scatter_determinism, fit,  # noqa: E402
+                            limit_threads, max_threads, predict, predict_logits,
+                            predict_proba, select_device)
+
+
+def _toy(n=40, width=5, seed=0):
+    X = np.random.default_rng(seed).normal(size=(n, width)).astype(np.float32)
+    return X, (X[:, 0] > 0).astype(np.int64)
+
+
+def test_thread_counts_are_bounded_by_the_cpu_count():
+    assert max_threads() == 4 * (os.cpu_count() or 1)
+    with pytest.raises(ValueError, match=r"n_threads must be an int in \[1, \d+\]; got 1000000\. "
+                                         r"The upper bound is 4 threads per CPU core"):
+        limit_threads(10**6)
+    with pytest.raises(ValueError, match=r"threads must be an int in \[1, \d+\]; got 1000000"):
+        setup_notebook(threads=10**6, verbose=False)
+    assert torch.get_num_threads() <= max_threads()  # nothing was applied
+
+
+@pytest.mark.parametrize("device", ["cpu:1", "cpu:7"])
+def test_cpu_has_a_single_device(device):
+    with pytest.raises(ValueError, match=rf"got '{device}': PyTorch has a single CPU device"):
+        select_device(device)
+    assert select_device("cpu:0") == torch.device("cpu")
+
+
+def test_one_output_model_is_a_binary_logit():
+    X, _ = _toy()
+    model = torch.nn.Linear(5, 1)
+    z = predict_logits(model, X).double().numpy()[:, 0]
+    proba = predict_proba(model, X)
+    assert proba.shape == (40, 2)
+    np.testing.assert_allclose(proba[:, 1], 1 / (1 + np.exp(-z)), rtol=1e-12)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(predict(model, X), (z > 0).astype(int))
+    assert 0 < (z > 0).mean() < 1  # both classes predicted: the check above is not trivial
+    assert accuracy(model, X, (z > 0).astype(int)) == 1.0
+
+
+def test_history_refuses_lists_of_different_lengths():
+    with pytest.raises(ValueError, match="epoch has 2 entries but train_loss has 1"):
+        History(epoch=[1, 2], train_loss=[1.0]).to_frame()
+    with pytest.raises(ValueError, match="tune_loss has 3"):
+        History(epoch=[1, 2], train_loss=[1.0, 0.5], tune_loss=[1, 2, 3]).to_frame()
+    assert len(History(epoch=[1, 2], train_loss=[1.0, 0.5]).to_frame()) == 2
+
+
+def test_model_sizes_are_refused_before_allocating():
+    with pytest.raises(ValueError, match=r"n_features=1000000000000, hidden\[0\]=64 .*GiB"):
+        MLP(n_features=10**12)
+    with pytest.raises(ValueError, match=r"n_filters=10000000000.*GiB"):
+        MotifCNN(n_filters=10**10)
+    with pytest.raises(ValueError, match=r"n=10000000000 .*GiB"):
+        check_scatter_determinism(n=10**10)
+
+
+def test_feature_count_is_checked_against_the_model():
+    X, y = _toy(width=5)
+    message = r"X must have 4 features \(columns\), the input size of the model \(MLP\); got 5"
+    for call in (lambda: fit(MLP(4), X, y), lambda: predict_proba(MLP(4), X),
+                 lambda: predict(torch.nn.Linear(4, 2), X),
+                 lambda: predict(torch.nn.Sequential(torch.nn.Linear(4, 2)), X)):
+        with pytest.raises(ValueError, match=message.replace("MLP", ".*")):
+            call()
+
+
+def test_an_elementwise_loss_needs_float_targets_of_the_output_shape():
+    X, y = _toy()
+    with pytest.raises(ValueError, match=r"loss_fn=MSELoss\(\) .*y must be a float array of "
+                                         r"the output's shape \(n_samples, 2\); got y of shape "
+                                         r"\(40,\) and dtype torch.int64"):
+        fit(MLP(5), X, y, loss_fn=torch.nn.MSELoss())
+    history = fit(MLP(5, 1), X, y.reshape(-1, 1).astype(np.float32),
+                  loss_fn=torch.nn.MSELoss(), max_epochs=1)
+    assert len(history.epoch) == 1
+
+
+def test_whole_number_float_labels_are_accepted():
+    X, y = _toy()
+    torch.manual_seed(0)
+    model_int = MLP(5)
+    model_float = MLP(5)
+    model_float.load_state_dict(model_int.state_dict())
+    fit(model_int, X, y, max_epochs=2, generator=torch.Generator().manual_seed(0))
+    fit(model_float, X, y.astype(float), max_epochs=2, generator=torch.Generator().manual_seed(0))
+    np.testing.assert_array_equal(predict_logits(model_int, X), predict_logits(model_float, X))
+    with pytest.raises(TypeError, match="not whole numbers"):
+        fit(MLP(5), X, y + 0.5)
+    with pytest.raises(TypeError, match="not whole numbers"):
+        fit(MLP(5), X, np.where(y, np.nan, 0.0))
+
+
+def test_labels_out_of_range_are_refused_everywhere():
+    from dlbio.privacy import per_example_loss, train_dp
+
+    X, y = _toy()
+    bad = np.where(y == 1, 7, 0)
+    for call in (lambda: fit(MLP(5), X, bad), lambda: accuracy(MLP(5), X, bad),
+                 lambda: per_example_loss(MLP(5), X, bad),
+                 lambda: train_dp(MLP(5), X, bad, target_epsilon=1.0, epochs=1,
+                                  batch_size=10)):
+        with pytest.raises(ValueError, match="y must contain class labels 0 to 1 because the "
+                                             "model has 2 outputs.*from 0 to 7"):
+            call()
+
+
+def test_fit_warns_when_inputs_look_unstandardized():
+    X, y = _toy()
+    X_raw = X.copy()
+    X_raw[:, 2] = X_raw[:, 2] * 350 + 650  # like the breast-cancer "area" feature
+    with pytest.warns(UserWarning, match=r"X looks unstandardised: feature 2 .*StandardScaler"):
+        fit(MLP(5), X_raw, y, max_epochs=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit(MLP(5), X * 3 + 5, y, max_epochs=1)  # not standardised, but on a sane scale
+
+
+def test_early_stopping_split_errors_name_patience_and_validation_fraction():
+    X, y = _toy(n=6)
+    with pytest.raises(ValueError, match=r"patience=2 holds out validation_fraction=0\.1 of "
+                                         r"the 6 training samples"):
+        NeuralNetClassifier(patience=2, max_epochs=2).fit(X, y)

@@ -505,7 +505,9 @@ def test_accuracy_rejects_mismatched_labels(trained):
     with pytest.raises(ValueError, match="same number of samples"):
         accuracy(model, X, y[:-1])
     with pytest.raises(TypeError, match="y must contain integer class labels"):
-        accuracy(model, X, y.astype(float))
+        accuracy(model, X, y + 0.5)
+    # Whole-number floats (0.0, 1.0) are accepted as labels (issue 15).
+    assert accuracy(model, X, y.astype(float)) == accuracy(model, X, y)
 
 
 # --- count_parameters -----------------------------------------------------------------------

@@ -169,9 +169,18 @@ class NeuralNetClassifier(ClassifierMixin, BaseEstimator):
                              f"from; got 1 class ({classes[0]!r}).")
 
         if self.patience is not None:
-            X_train, X_tune, y_train, y_tune = train_test_split(
-                X, y_encoded, test_size=validation_fraction, stratify=y_encoded,
-                random_state=seed)
+            try:
+                X_train, X_tune, y_train, y_tune = train_test_split(
+                    X, y_encoded, test_size=validation_fraction, stratify=y_encoded,
+                    random_state=seed)
+            except ValueError as error:
+                raise ValueError(
+                    f"patience={self.patience!r} holds out validation_fraction="
+                    f"{validation_fraction:g} of the {len(y_encoded)} training samples as a "
+                    f"tuning set stratified by class, which needs at least 2 samples of each "
+                    f"of the {len(classes)} classes and room for one of each on both sides; "
+                    f"here it cannot be made ({error}). Use more samples, another "
+                    "validation_fraction, or patience=None.") from None
         else:
             X_train, y_train, X_tune, y_tune = X, y_encoded, None, None
 

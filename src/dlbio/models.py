@@ -14,7 +14,7 @@ import numbers
 import torch
 from torch import nn
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_allocation, check_choice, check_float, check_int
 
 __all__ = ["MLP", "MotifCNN"]
 
@@ -68,6 +68,13 @@ class MLP(nn.Module):
         self.hidden = _check_hidden(hidden)
         self.dropout = check_float(dropout, "dropout", low=0.0, high=1.0,
                                    high_inclusive=False)
+
+        # Refuse absurd sizes with their names, before torch tries to allocate the weights.
+        names = ["n_features", *(f"hidden[{i}]" for i in range(len(self.hidden))), "n_outputs"]
+        widths = [self.n_features, *self.hidden, self.n_outputs]
+        for k in range(len(widths) - 1):
+            check_allocation({names[k]: widths[k], names[k + 1]: widths[k + 1]},
+                             bytes_per_value=4, what=f"weight matrix of layer {k + 1}")
 
         layers = []
         width_in = self.n_features
@@ -170,6 +177,9 @@ class MotifCNN(nn.Module):
         self.hidden = _check_hidden(hidden)
         self.dropout = check_float(dropout, "dropout", low=0.0, high=1.0,
                                    high_inclusive=False)
+        check_allocation({"n_channels": self.n_channels, "n_filters": self.n_filters,
+                          "kernel_size": self.kernel_size}, bytes_per_value=4,
+                         what="convolution weights")
         self.conv = nn.Conv1d(self.n_channels, self.n_filters, self.kernel_size)
         self.head = MLP(self.n_filters, self.n_outputs, hidden=self.hidden,
                         dropout=self.dropout)

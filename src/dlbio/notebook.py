@@ -35,7 +35,8 @@ def setup_notebook(seed: int = 0, *, threads: int | None = None, device=None,
         CPU threads for PyTorch and the BLAS libraries.  None reads the environment
         variable ``DLBIO_THREADS`` and falls back to 1: the course's models are tiny, and on
         a shared 2-core machine two threads made them 5-100x slower, never faster.  Raise it
-        on a bigger machine if your own models are larger.
+        on a bigger machine if your own models are larger.  At most 4 per CPU core (see
+        :func:`dlbio.training.max_threads`).
     device : str, torch.device or None, default=None
         None picks CUDA, then Apple's MPS, then the CPU.
     deterministic : bool, default=True
@@ -49,7 +50,7 @@ def setup_notebook(seed: int = 0, *, threads: int | None = None, device=None,
         ``seed``, ``device`` (a ``torch.device``), ``threads`` and ``versions`` (a dict).
     """
     from . import plotting
-    from .training import limit_threads, seed_everything, select_device
+    from .training import _check_threads, limit_threads, seed_everything, select_device
 
     seed = check_int(seed, "seed", low=0, high=2**32 - 1)
     if threads is None:
@@ -58,9 +59,9 @@ def setup_notebook(seed: int = 0, *, threads: int | None = None, device=None,
             threads = int(env_threads)
         except ValueError:
             raise ValueError(f"DLBIO_THREADS must be an int in [1, inf); got {env_threads!r}.") from None
-        threads = check_int(threads, "DLBIO_THREADS", low=1)
+        threads = _check_threads(threads, "DLBIO_THREADS")
     else:
-        threads = check_int(threads, "threads", low=1)
+        threads = _check_threads(threads, "threads")
     deterministic = check_bool(deterministic, "deterministic")
     verbose = check_bool(verbose, "verbose")
 

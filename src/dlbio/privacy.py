@@ -32,7 +32,10 @@ from ._validation import check_float, check_int, check_random_state
 from .training import (
     OPTIMIZERS,
     _check_finite,
+    _check_label_range,
+    _check_n_features,
     _check_sizes,
+    _model_device,
     _model_dtype,
     _to_tensor,
     predict_logits,
@@ -56,6 +59,25 @@ _SECURE_RNG_MESSAGE = r"Secure RNG turned off"
 # (1.1 to 63) plus larger orders.  Large noise over few steps has its tightest bound above
 # order 63, where Opacus would warn that the range of orders is too small.
 _EXTRA_ALPHAS = (80, 96, 128, 160, 192, 256, 384, 512, 768, 1024)
+
+
+def _n_outputs(model: nn.Module, X: torch.Tensor) -> int:
+    """The number of output columns (classes) of ``model``, from one forward pass."""
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            output = model(X[:2].to(_model_device(model)))
+    except RuntimeError as error:
+        raise ValueError(f"model(X) failed on the first samples of X (shape {tuple(X.shape)}): "
+                         f"{error}. Check that X has the shape the model expects.") from None
+    finally:
+        model.train(was_training)
+    if output.ndim != 2 or output.shape[1] < 2:
+        raise ValueError("train_dp needs model outputs of shape (n_samples, n_classes) with at "
+                         f"least 2 classes (it trains with cross-entropy); got shape "
+                         f"{tuple(output.shape)}.")
+    return int(output.shape[1])
 
 
 def _alphas() -> list:
@@ -112,10 +134,7 @@ def per_example_loss(model: nn.Module, X, y, *, batch_size: int = 1024,
     if labels.ndim != 1 or len(labels) != len(logits):
         raise ValueError(f"y must hold one label per row of X; got shape {tuple(labels.shape)} "
                          f"for {len(logits)} rows.")
-    n_classes = logits.shape[1]
-    if len(labels) and (int(labels.min()) < 0 or int(labels.max()) >= n_classes):
-        raise ValueError(f"y must contain class labels 0 to {n_classes - 1}; got labels from "
-                         f"{int(labels.min())} to {int(labels.max())}.")
+    _check_label_range(labels, logits.shape[1], "y")
     losses = nn.functional.cross_entropy(logits, labels, reduction="none").numpy()
     return np.maximum(losses, 0.0) + 0.0  # no -0.0 or rounding below zero
 
@@ -241,6 +260,12 @@ def noise_multiplier(target_epsilon, *, target_delta=1e-5, sample_rate, steps) -
     -------
     float
         The noise multiplier sigma.
+
+    Raises
+    ------
+    ValueError
+        For arguments out of range, and for a budget that no noise level reaches (too
+        small an epsilon for the number of steps); the message names the arguments.
     """
     target_epsilon = check_float(target_epsilon, "target_epsilon", low=0.0, high=100.0,
                                  low_inclusive=False)
@@ -249,7 +274,17 @@ def noise_multiplier(target_epsilon, *, target_delta=1e-5, sample_rate, steps) -
     sample_rate = check_float(sample_rate, "sample_rate", low=0.0, high=1.0,
                               low_inclusive=False)
     steps = check_int(steps, "steps", low=1)
-    return _noise_multiplier_cached(target_epsilon, target_delta, sample_rate, steps)
+    try:
+        return _noise_multiplier_cached(target_epsilon, target_delta, sample_rate, steps)
+    except ValueError as error:
+        if "budget is too low" not in str(error):
+            raise
+        raise ValueError(
+            f"target_epsilon={target_epsilon:g} (with target_delta={target_delta:g}) cannot "
+            f"be reached in steps={steps} steps at sample_rate={sample_rate:g}: even the "
+            "largest noise multiplier that Opacus searches spends more privacy. Raise "
+            "target_epsilon or target_delta, or take fewer steps or a smaller "
+            "sample_rate.") from None
 
 
 def train_dp(model: nn.Module, X, y, *, target_epsilon, target_delta=1e-5, epochs=20,
@@ -340,6 +375,11 @@ def train_dp(model: nn.Module, X, y, *, target_epsilon, target_delta=1e-5, epoch
     y = _to_tensor(y, "y", kind="labels", device=device)
     _check_sizes(X, y, "X", "y")
     _check_finite(X, "X")
+    _check_n_features(model, X, "X")
+    if y.ndim != 1:
+        raise ValueError(f"y must be one-dimensional (one class label per sample); got shape "
+                         f"{tuple(y.shape)}.")
+    _check_label_range(y, _n_outputs(model, X), "y")  # the same check as fit's
     n_samples = len(X)
     if batch_size > n_samples:
         raise ValueError(f"batch_size must be an int in [1, n_samples] = [1, {n_samples}]; "

@@ -18,6 +18,7 @@ import os
 import random
 import sys
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 
-from ._validation import check_bool, check_choice, check_float, check_int
+from ._validation import check_allocation, check_bool, check_choice, check_float, check_int
 
 __all__ = [
     "select_device",
@@ -42,6 +43,7 @@ __all__ = [
     "count_parameters",
     "weights_equal",
     "check_scatter_determinism",
+    "max_threads",
     "NeuralNetClassifier",
 ]
 
@@ -116,6 +118,9 @@ def select_device(device=None) -> torch.device:
                         f"of type {type(device).__name__}.")
 
     if chosen.type == "cpu":
+        if chosen.index not in (None, 0):
+            raise ValueError(f"device must be one of {_DEVICE_HELP}; got {device!r}: PyTorch "
+                             "has a single CPU device, 'cpu' (or 'cpu:0').")
         return torch.device("cpu")
     if chosen.type == "cuda":
         if not torch.cuda.is_available():
@@ -136,6 +141,29 @@ def select_device(device=None) -> torch.device:
     raise ValueError(f"device must be one of {_DEVICE_HELP}; got {device!r}.")
 
 
+#: :func:`limit_threads` accepts at most this many threads per CPU core (``os.cpu_count()``).
+MAX_THREADS_PER_CPU = 4
+
+
+def max_threads() -> int:
+    """The largest thread count :func:`limit_threads` accepts: 4 per CPU core.
+
+    More threads than cores only adds overhead, and absurd counts (a million) make OpenMP
+    run out of memory or crash the process at the next matrix product.
+    """
+    return MAX_THREADS_PER_CPU * (os.cpu_count() or 1)
+
+
+def _check_threads(n_threads, name: str = "n_threads") -> int:
+    """Return ``n_threads`` as an int in [1, :func:`max_threads`], or raise naming ``name``."""
+    high = max_threads()
+    try:
+        return check_int(n_threads, name, low=1, high=high)
+    except ValueError as error:
+        raise ValueError(f"{error} The upper bound is {MAX_THREADS_PER_CPU} threads per CPU "
+                         f"core, and this machine has {os.cpu_count() or 1}.") from None
+
+
 def limit_threads(n_threads: int = 1) -> int:
     """Limit the number of CPU threads used by PyTorch, BLAS and OpenMP (for good).
 
@@ -151,14 +179,14 @@ def limit_threads(n_threads: int = 1) -> int:
     Parameters
     ----------
     n_threads : int, default=1
-        Number of threads, at least 1.
+        Number of threads, in [1, 4 x the number of CPU cores] (see :func:`max_threads`).
 
     Returns
     -------
     int
         The number of threads now in force.
     """
-    n_threads = check_int(n_threads, "n_threads", low=1)
+    n_threads = _check_threads(n_threads, "n_threads")
     torch.set_num_threads(n_threads)
     try:
         torch.set_num_interop_threads(n_threads)
@@ -261,6 +289,10 @@ def check_scatter_determinism(device=None, *, n: int = 100_000, n_bins: int = 10
     n = check_int(n, "n", low=1)
     n_bins = check_int(n_bins, "n_bins", low=1)
     repeats = check_int(repeats, "repeats", low=2)
+    # float32 values plus int64 indices: 12 bytes per value, 16 with headroom.
+    check_allocation({"n": n}, bytes_per_value=16, what="values and their bin indices")
+    check_allocation({"n_bins": n_bins, "repeats": repeats}, bytes_per_value=4 * 2,
+                     what="repeated bin sums")
 
     generator = torch.Generator().manual_seed(0)  # fixed inputs; global RNG untouched
     index = torch.randint(0, n_bins, (n,), generator=generator).to(device)
@@ -340,6 +372,13 @@ class History:
             columns["tune_loss"] = self.tune_loss
         if self.tune_accuracy:
             columns["tune_accuracy"] = self.tune_accuracy
+        n_epochs = len(self.epoch)
+        wrong = [f"{name} has {len(values)}" for name, values in columns.items()
+                 if len(values) != n_epochs]
+        if wrong:
+            raise ValueError(f"History must hold one value per epoch in train_loss (and in "
+                             f"tune_loss and tune_accuracy when they are not empty): epoch has "
+                             f"{n_epochs} entries but {', '.join(wrong)}.")
         return pd.DataFrame(columns, index=pd.Index(self.epoch, name="epoch"))
 
 
@@ -368,15 +407,67 @@ def _to_tensor(data, name: str, *, kind: str, device=None,
     if kind == "features":
         dtype = float_dtype
     elif kind == "labels":
-        if not is_integer:
+        # Integral floats (0.0, 1.0, ...) are accepted as labels: they are what
+        # pandas or a CSV reader often returns.  Fractions and NaN are refused.
+        if not is_integer and not _is_integral(tensor):
             raise TypeError(f"{name} must contain integer class labels 0, 1, ..., K-1 for "
-                            f"the default loss (cross-entropy); got dtype {tensor.dtype}. "
-                            f"Convert it, e.g. {name}.astype(int), or encode text labels "
+                            f"the default loss (cross-entropy); got dtype {tensor.dtype} with "
+                            f"values that are not whole numbers. Convert it, e.g. "
+                            f"{name}.astype(int), or encode text labels "
                             "with sklearn.preprocessing.LabelEncoder.")
         dtype = torch.int64
     else:  # "targets": whatever a custom loss needs
         dtype = torch.int64 if is_integer and tensor.dtype != torch.bool else float_dtype
     return tensor.to(device=device, dtype=dtype)
+
+
+def _is_integral(tensor: torch.Tensor) -> bool:
+    """True if a float tensor holds only finite whole numbers (such as 0.0 and 1.0)."""
+    if tensor.numel() == 0:
+        return True
+    smallest, largest = torch.aminmax(tensor)
+    if not (math.isfinite(smallest.item()) and math.isfinite(largest.item())):
+        return False
+    return bool(torch.equal(tensor, torch.round(tensor)))
+
+
+def _check_label_range(y: torch.Tensor, n_classes: int, name: str = "y") -> None:
+    """Raise if the class labels ``y`` are not all in 0..n_classes-1 (shared by fit,
+    accuracy, per_example_loss and train_dp)."""
+    if y.numel() == 0:
+        return
+    low, high = int(y.min()), int(y.max())
+    if low < 0 or high >= n_classes:
+        raise ValueError(f"{name} must contain class labels 0 to {n_classes - 1} because "
+                         f"the model has {n_classes} outputs (one per class); got labels from "
+                         f"{low} to {high}.")
+
+
+def _expected_n_features(model: nn.Module) -> int | None:
+    """The number of input features (columns of X) ``model`` expects, when it can be told.
+
+    Known for :class:`dlbio.models.MLP` (``n_features``), a ``torch.nn.Linear`` and a
+    ``torch.nn.Sequential`` that starts with one; ``None`` otherwise.
+    """
+    first = model
+    if isinstance(model, nn.Sequential) and len(model) > 0:
+        first = model[0]
+    for candidate in (model, first):
+        width = getattr(candidate, "n_features", None)
+        if isinstance(candidate, nn.Linear):
+            width = candidate.in_features
+        if isinstance(width, int) and not isinstance(width, bool) and width > 0:
+            return width
+    return None
+
+
+def _check_n_features(model: nn.Module, X: torch.Tensor, name: str = "X") -> None:
+    """Raise if ``X`` has not the number of columns the model expects (when known)."""
+    expected = _expected_n_features(model)
+    if expected is not None and X.ndim == 2 and X.shape[1] != expected:
+        raise ValueError(f"{name} must have {expected} features (columns), the input size of "
+                         f"the model ({type(model).__name__}); got {X.shape[1]} "
+                         f"({name} has shape {tuple(X.shape)}).")
 
 
 def _model_dtype(model: nn.Module) -> torch.dtype:
@@ -464,28 +555,78 @@ def _evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, loss_fn,
     return loss / len(X), (correct / len(X) if is_classification else None)
 
 
+#: Losses that compare the output with the target value by value: y must be float and
+#: shaped like the output (torch would broadcast (n,) against (n, 1) without an error).
+_ELEMENTWISE_LOSSES = (nn.MSELoss, nn.L1Loss, nn.SmoothL1Loss, nn.HuberLoss, nn.BCELoss,
+                       nn.BCEWithLogitsLoss)
+
+
 def _check_model_output(model, X, y, loss_fn, uses_default_loss: bool) -> None:
     """Run the model once on two samples to catch shape and label mistakes early."""
     was_training = model.training
     model.eval()  # no dropout, no batch-norm updates, no random numbers used
     with torch.no_grad():
-        output = model(X[:2])
+        try:
+            output = model(X[:2])
+        except RuntimeError as error:
+            raise ValueError(f"model(X) failed on the first samples of X (shape "
+                             f"{tuple(X.shape)}): {error}. Check that X has the shape the "
+                             "model expects (number of features or channels).") from None
         if uses_default_loss:
             if output.ndim != 2:
                 raise ValueError(f"The default loss (cross-entropy) needs model outputs of "
                                  f"shape (n_samples, n_classes); got shape "
                                  f"{tuple(output.shape)}.")
-            n_classes = output.shape[1]
-            low, high = int(y.min()), int(y.max())
-            if low < 0 or high >= n_classes:
-                raise ValueError(f"y must contain class labels 0 to {n_classes - 1} because "
-                                 f"the model has {n_classes} outputs; got labels from {low} "
-                                 f"to {high}.")
-        loss = loss_fn(output, y[:2])
+            _check_label_range(y, output.shape[1], "y")
+        elif isinstance(loss_fn, _ELEMENTWISE_LOSSES) and (
+                tuple(y.shape[1:]) != tuple(output.shape[1:]) or not y.is_floating_point()):
+            raise ValueError(
+                f"loss_fn={type(loss_fn).__name__}() compares the model output with y value "
+                f"by value, so y must be a float array of the output's shape (n_samples"
+                f"{''.join(f', {d}' for d in output.shape[1:])}); got y of shape "
+                f"{tuple(y.shape)} and dtype {y.dtype}. For class labels use the default "
+                "loss (loss_fn=None, cross-entropy); for one output per sample, reshape y "
+                "with y.reshape(-1, 1) and convert it with y.astype('float32').")
+        try:
+            loss = loss_fn(output, y[:2])
+        except (RuntimeError, ValueError, IndexError, TypeError) as error:
+            raise ValueError(f"loss_fn={loss_fn!r} failed on the model output (shape "
+                             f"{tuple(output.shape)}, dtype {output.dtype}) and y (shape "
+                             f"{tuple(y[:2].shape)}, dtype {y.dtype}) of the first samples: "
+                             f"{error}") from None
         if not isinstance(loss, torch.Tensor) or loss.ndim != 0:
             raise ValueError("loss_fn must return a single number (a 0-d tensor), such as "
                              "the mean loss of a batch; use reduction='mean'.")
     model.train(was_training)
+
+
+#: :func:`fit` warns when a feature's mean or standard deviation exceeds this in absolute
+#: value: far from the standardised scale (mean 0, sd 1) that networks train well on.
+UNSTANDARDIZED_SCALE = 100.0
+
+
+def _warn_if_not_standardized(X: torch.Tensor, name: str = "X") -> None:
+    """Warn (UserWarning) when a feature of ``X`` is far from the standardised scale.
+
+    A feature whose mean or standard deviation exceeds :data:`UNSTANDARDIZED_SCALE` (100)
+    in absolute value dominates the first layer's weighted sums, and Adam's small steps
+    cannot undo that within a few epochs: the usual cause is a forgotten scaler.
+    """
+    if not X.is_floating_point() or len(X) < 2:
+        return
+    flat = X.reshape(len(X), -1).double()
+    mean = flat.mean(dim=0)
+    sd = flat.std(dim=0)
+    scale = torch.maximum(mean.abs(), sd)
+    worst = int(scale.argmax())
+    if float(scale[worst]) > UNSTANDARDIZED_SCALE:
+        warnings.warn(
+            f"{name} looks unstandardised: feature {worst} has mean {float(mean[worst]):.3g} "
+            f"and standard deviation {float(sd[worst]):.3g} (more than "
+            f"{UNSTANDARDIZED_SCALE:g} in absolute value). Neural networks train poorly on "
+            "such inputs. Did you forget to standardise? Fit "
+            "sklearn.preprocessing.StandardScaler on the training set and transform every "
+            "set with it.", UserWarning, stacklevel=3)
 
 
 def fit(model: nn.Module, X, y, *, X_tune=None, y_tune=None, loss_fn=None,
@@ -513,7 +654,10 @@ def fit(model: nn.Module, X, y, *, X_tune=None, y_tune=None, loss_fn=None,
         model's dtype, if it was converted with e.g. ``model.double()``).
     y : array-like or torch.Tensor of shape (n_samples,)
         Training targets.  For the default loss: integer class labels 0, 1, ..., K-1,
-        where K is the number of model outputs.
+        where K is the number of model outputs (floats that are whole numbers, such as
+        0.0 and 1.0, are accepted too).  For an element-wise loss such as
+        ``torch.nn.MSELoss`` or ``torch.nn.BCEWithLogitsLoss``: floats of the output's
+        shape.
     X_tune, y_tune : array-like or torch.Tensor, optional
         A tuning (validation) set, used to monitor overfitting and for early stopping.
         Never use the test set here.
@@ -555,7 +699,16 @@ def fit(model: nn.Module, X, y, *, X_tune=None, y_tune=None, loss_fn=None,
     FloatingPointError
         If a loss becomes NaN or infinite (usually a learning rate that is too high).
     ValueError, TypeError
-        For invalid arguments; the message names the argument.
+        For invalid arguments; the message names the argument.  This includes an ``X``
+        whose number of columns differs from the model's input size (when the model is a
+        :class:`dlbio.models.MLP`, a ``torch.nn.Linear`` or a ``torch.nn.Sequential``
+        starting with one), and a ``loss_fn`` that cannot compare the output with ``y``.
+
+    Warns
+    -----
+    UserWarning
+        When a feature of ``X`` has a mean or standard deviation above 100 in absolute
+        value: the inputs were probably not standardised.
     """
     start_time = time.perf_counter()
 
@@ -599,6 +752,8 @@ def fit(model: nn.Module, X, y, *, X_tune=None, y_tune=None, loss_fn=None,
                          f"default loss; got shape {tuple(y.shape)}. Use y.ravel().")
     _check_finite(X, "X")
     _check_finite(y, "y")
+    _check_n_features(model, X, "X")
+    _warn_if_not_standardized(X, "X")
     if has_tune:
         X_tune = _to_tensor(X_tune, "X_tune", kind="features", device=device,
                             float_dtype=float_dtype)
@@ -738,6 +893,7 @@ def predict_logits(model: nn.Module, X, *, batch_size: int = 1024,
         raise ValueError(f"X must have shape (n_samples, n_features); got shape "
                          f"{tuple(X.shape)}. For a single sample use X.reshape(1, -1).")
     _check_finite(X, "X")
+    _check_n_features(model, X, "X")
 
     was_training = model.training
     model.eval()
@@ -752,46 +908,65 @@ def predict_logits(model: nn.Module, X, *, batch_size: int = 1024,
     return torch.cat(outputs)
 
 
+def _class_logits(logits: torch.Tensor, caller: str) -> torch.Tensor:
+    """Logits of shape (n, K >= 2); a single output column is read as a binary logit."""
+    if logits.ndim != 2:
+        raise ValueError(f"{caller} needs model outputs of shape (n_samples, n_classes); "
+                         f"got shape {tuple(logits.shape)}.")
+    if logits.shape[1] == 1:
+        # One output z is the logit of class 1 (as trained with BCEWithLogitsLoss):
+        # softmax([0, z]) = [1 - sigmoid(z), sigmoid(z)].
+        logits = torch.cat([torch.zeros_like(logits), logits], dim=1)
+    return logits
+
+
 def predict_proba(model: nn.Module, X, *, batch_size: int = 1024,
                   device=None) -> np.ndarray:
     """Return class probabilities (softmax of the logits), shape (n_samples, n_classes).
 
     Each row sums to 1.  Computed in float64 so that very confident predictions stay
     distinguishable.  Arguments as in :func:`predict_logits`.
+
+    A model with a single output column (such as ``torch.nn.Linear(n, 1)`` trained with
+    ``torch.nn.BCEWithLogitsLoss``) is treated as a binary classifier whose output ``z``
+    is the logit of class 1: the result has two columns, ``1 - sigmoid(z)`` and
+    ``sigmoid(z)``.
     """
-    logits = predict_logits(model, X, batch_size=batch_size, device=device)
-    if logits.ndim != 2:
-        raise ValueError(f"predict_proba needs model outputs of shape (n_samples, n_classes); "
-                         f"got shape {tuple(logits.shape)}.")
+    logits = _class_logits(predict_logits(model, X, batch_size=batch_size, device=device),
+                           "predict_proba")
     return torch.softmax(logits.double(), dim=1).numpy()
 
 
 def predict(model: nn.Module, X, *, batch_size: int = 1024, device=None) -> np.ndarray:
     """Return the predicted class index (0 to K-1) of each sample: the largest logit.
 
-    Arguments as in :func:`predict_logits`.
+    A model with a single output column is a binary classifier (see
+    :func:`predict_proba`): class 1 where its logit is above 0.  Arguments as in
+    :func:`predict_logits`.
     """
-    logits = predict_logits(model, X, batch_size=batch_size, device=device)
-    if logits.ndim != 2:
-        raise ValueError(f"predict needs model outputs of shape (n_samples, n_classes); "
-                         f"got shape {tuple(logits.shape)}.")
+    logits = _class_logits(predict_logits(model, X, batch_size=batch_size, device=device),
+                           "predict")
     return logits.argmax(dim=1).numpy()
 
 
 def accuracy(model: nn.Module, X, y, *, batch_size: int = 1024, device=None) -> float:
     """Return the fraction of samples whose predicted class equals ``y``.
 
-    ``y`` holds integer class labels 0 to K-1.  Other arguments as in
+    ``y`` holds integer class labels 0 to K-1 (K the number of model outputs, 2 for a
+    single output column; whole-number floats are accepted).  Other arguments as in
     :func:`predict_logits`.
     """
     y = _to_tensor(y, "y", kind="labels", device="cpu")
     if y.ndim != 1:
         raise ValueError(f"y must be one-dimensional (one label per sample); got shape "
                          f"{tuple(y.shape)}.")
-    predicted = predict(model, X, batch_size=batch_size, device=device)
-    if len(predicted) != len(y):
-        raise ValueError(f"X and y must have the same number of samples; got {len(predicted)} "
+    logits = _class_logits(predict_logits(model, X, batch_size=batch_size, device=device),
+                           "accuracy")
+    if len(logits) != len(y):
+        raise ValueError(f"X and y must have the same number of samples; got {len(logits)} "
                          f"rows in X and {len(y)} labels in y.")
+    _check_label_range(y, logits.shape[1], "y")
+    predicted = logits.argmax(dim=1).numpy()
     return float((predicted == y.numpy()).mean())
 
 
