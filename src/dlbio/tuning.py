@@ -47,6 +47,8 @@ __all__ = [
     "describe_space",
     "make_network",
     "holdout_score",
+    "BudgetedScorer",
+    "BudgetExceededError",
     "best_so_far",
     "HoldoutObjective",
     "run_parallel_study",
@@ -313,6 +315,75 @@ def holdout_score(params, X_train, y_train, X_val, y_val, *, optimizer="sgd", ma
     except FloatingPointError:
         return DIVERGED_SCORE
     return float(roc_auc_score(y_val, model.predict_proba(X_val)[:, 1]))
+
+
+class BudgetExceededError(RuntimeError):
+    """Raised by :class:`BudgetedScorer` when a search asks for more trainings than allowed."""
+
+
+class BudgetedScorer:
+    """:func:`holdout_score` with a fixed training pipeline and a limited number of calls.
+
+    A search under a compute budget: every call trains the network once and counts
+    against ``budget``; the call after the last allowed one raises
+    :class:`BudgetExceededError` instead of training.
+
+    Parameters
+    ----------
+    budget : int
+        The number of trainings allowed (>= 1).
+    optimizer, max_epochs, batch_size, random_state, device
+        The fixed training pipeline, as in :func:`holdout_score`.  ``batch_size=None``
+        trains on the whole training set as one batch (full-batch gradient descent).
+
+    Attributes
+    ----------
+    calls : int
+        Trainings used so far.
+    history : list of (dict, float)
+        Every setting scored so far, with its score, in order.
+
+    Examples
+    --------
+    >>> from dlbio.datasets import make_expression
+    >>> d = make_expression(200, 20, n_informative=5, random_state=0)
+    >>> score = BudgetedScorer(2, device="cpu")
+    >>> s = score({"lr": 0.3}, d.X[:100], d.y[:100], d.X[100:], d.y[100:])
+    >>> score.calls, score.remaining
+    (1, 1)
+    """
+
+    def __init__(self, budget, *, optimizer="sgd", max_epochs=5, batch_size=64, random_state=0,
+                 device=None):
+        self.budget = check_int(budget, "budget", low=1)
+        if batch_size is not None:
+            batch_size = check_int(batch_size, "batch_size", low=1)
+        self.max_epochs = check_int(max_epochs, "max_epochs", low=1)
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        _, self.random_state = check_random_state(random_state)
+        self.device = device
+        self.calls = 0
+        self.history: list[tuple[dict, float]] = []
+
+    @property
+    def remaining(self) -> int:
+        """Trainings left."""
+        return self.budget - self.calls
+
+    def __call__(self, params, X_train, y_train, X_val, y_val) -> float:
+        """Train once with ``params`` and return the validation AUROC (counts one call)."""
+        if self.calls >= self.budget:
+            raise BudgetExceededError(
+                f"budget exhausted: this scorer allows {self.budget} trainings and all "
+                f"{self.budget} are spent. Choose among the settings already scored.")
+        batch_size = self.batch_size if self.batch_size is not None else len(np.asarray(y_train))
+        score = holdout_score(params, X_train, y_train, X_val, y_val, optimizer=self.optimizer,
+                              max_epochs=self.max_epochs, batch_size=batch_size,
+                              random_state=self.random_state, device=self.device)
+        self.calls += 1
+        self.history.append((dict(params) if isinstance(params, Mapping) else params, score))
+        return score
 
 
 # ----------------------------------------------------------------------------------------
