@@ -13,6 +13,7 @@ import shutil
 from course import BUDGET_RSS_MB, BUDGET_SECONDS, GRADES, ROOT, RUNS
 
 TABLE = ROOT / "build" / "notebook-budgets.md"
+WRONG = ROOT / "build" / "wrong-answer-scores"
 
 
 def _is_controller(config) -> bool:
@@ -21,7 +22,7 @@ def _is_controller(config) -> bool:
 
 def pytest_sessionstart(session):
     if _is_controller(session.config):
-        for folder in (RUNS, GRADES):
+        for folder in (RUNS, GRADES, WRONG):
             if folder.exists():
                 shutil.rmtree(folder)
 
@@ -29,7 +30,8 @@ def pytest_sessionstart(session):
 def _table() -> str | None:
     records = [json.loads(p.read_text()) for p in sorted(RUNS.glob("*.json"))] if RUNS.exists() else []
     grades = [json.loads(p.read_text()) for p in sorted(GRADES.glob("*.json"))] if GRADES.exists() else []
-    if not records and not grades:
+    wrong = [json.loads(p.read_text()) for p in sorted(WRONG.glob("*.json"))] if WRONG.exists() else []
+    if not records and not grades and not wrong:
         return None
     lines = [
         f"Notebook budgets: at most {BUDGET_SECONDS} s and {BUDGET_RSS_MB / 1024:.1f} GB per solution "
@@ -48,6 +50,11 @@ def _table() -> str | None:
                   "| notebook | solution | blank student version |", "|---|---:|---:|"]
         lines += [f"| {g['slug']} | {g['solution']:g} / {g['max']:g} | {g['blank']:g} / {g['max']:g} |"
                   for g in grades]
+    if wrong:
+        lines += ["", "Wrong answers (tests/wrong_answers/): the autograded score with each one in place, "
+                  "every other exercise solved.", "", "| notebook | wrong answer | cell | score |", "|---|---|---|---:|"]
+        lines += [f"| {w['slug']} | {a['name']} | {a['cell']} | {a['score']:g} / {a['max']:g} |"
+                  for w in wrong for a in w["answers"]]
     return "\n".join(lines) + "\n"
 
 
