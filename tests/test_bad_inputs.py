@@ -221,3 +221,63 @@ def test_early_stopping_split_errors_name_patience_and_validation_fraction():
     with pytest.raises(ValueError, match=r"patience=2 holds out validation_fraction=0\.1 of "
                                          r"the 6 training samples"):
         NeuralNetClassifier(patience=2, max_epochs=2).fit(X, y)
+
+
+# --------------------------------------------------------------------------------------
+# Learning curves and tuning
+# --------------------------------------------------------------------------------------
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+from sklearn.svm import SVC  # noqa: E402
+
+from dlbio.learning_curves import learning_curve  # noqa: E402
+from dlbio.tuning import HoldoutObjective, best_so_far, make_network, run_parallel_study  # noqa: E402
+
+
+def _binary(n=200, seed=0):
+    X = np.random.default_rng(seed).normal(size=(n, 3))
+    return X, (X[:, 0] > 0).astype(int)
+
+
+def test_learning_curve_refuses_models_without_predict_proba():
+    X, y = _binary()
+    with pytest.raises(TypeError, match=r"estimators\['SVC'\] must be a classifier with "
+                                        r"predict_proba.*Accepted: LogisticRegression"):
+        learning_curve({"SVC": SVC()}, X[:100], y[:100], X[100:], y[100:], [20, 50])
+
+
+def test_learning_curve_refuses_pool_classes_that_differ_from_the_test_classes():
+    X, y = _binary()
+    three = y[:100] + (X[:100, 1] > 1)
+    assert len(np.unique(three)) == 3
+    with pytest.raises(ValueError, match=r"y_pool must hold the same two classes as y_test "
+                                         r"\(\[0, 1\]\).*got 3 classes"):
+        learning_curve({"lr": LogisticRegression()}, X[:100], three, X[100:], y[100:], [20])
+
+
+@pytest.mark.parametrize("random_state", [0, 1, 2])
+def test_learning_curve_refuses_nan_for_every_seed(random_state):
+    X, y = _binary()
+    X_pool = X[:100].copy()
+    X_pool[3, 1] = np.nan
+    with pytest.raises(ValueError, match="X_pool contains 1 NaN or infinite values"):
+        learning_curve({"lr": LogisticRegression()}, X_pool, y[:100], X[100:], y[100:], [20],
+                       random_state=random_state)
+
+
+def test_holdout_objective_refuses_nan_at_construction():
+    X, y = _binary(40)
+    X_bad = X.copy()
+    X_bad[0, 0] = np.nan
+    with pytest.raises(ValueError, match="X_val contains 1 NaN"):
+        HoldoutObjective(X, y, X_bad, y)
+
+
+def test_tuning_value_errors():
+    with pytest.raises(ValueError, match=r"params\['lr'\] must be a finite number; got nan"):
+        make_network(params={"lr": float("nan")})
+    with pytest.raises(TypeError, match=r"values must hold numbers .*got 'a' of type str at "
+                                        r"position 1"):
+        best_so_far([0.5, "a"])
+    with pytest.raises(TypeError, match=r"objective must be picklable with "
+                                        r"start_method='spawn'"):
+        run_parallel_study(lambda trial: 0.0, n_trials=1, n_workers=1, start_method="spawn")

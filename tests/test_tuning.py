@@ -143,7 +143,7 @@ def test_make_network_defaults_fill_missing_values():
 @pytest.mark.parametrize("params, error, match", [
     ({"momentum": 0.9}, ValueError, "params"),
     ({"lr": 0.0}, ValueError, "lr"),
-    ({"lr": float("nan")}, TypeError, "lr"),
+    ({"lr": float("nan")}, ValueError, "lr"),  # a number, but not a usable one (issue 15)
     ({"lr": "0.1"}, TypeError, "lr"),
     ({"weight_decay": -1e-3}, ValueError, "weight_decay"),
     ({"dropout": 1.0}, ValueError, "dropout"),

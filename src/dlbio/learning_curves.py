@@ -24,7 +24,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, roc_auc_score
 
-from ._validation import check_choice, check_int, check_random_state, check_xy
+from ._validation import check_choice, check_finite, check_int, check_random_state, check_xy
 
 __all__ = ["learning_curve", "curve_means", "plot_learning_curves", "METRICS"]
 
@@ -49,6 +49,14 @@ def _check_estimators(estimators) -> dict:
         if not (hasattr(model, "fit") or callable(model)):
             raise TypeError(f"estimators[{name!r}] must be a scikit-learn classifier or a "
                             f"function n_train -> classifier; got {type(model).__name__}.")
+        if hasattr(model, "fit") and not hasattr(model, "predict_proba"):
+            raise TypeError(f"estimators[{name!r}] must be a classifier with predict_proba "
+                            f"(AUROC is computed from predicted probabilities); got "
+                            f"{type(model).__name__} without predict_proba. Accepted: "
+                            "LogisticRegression, RandomForestClassifier, "
+                            "HistGradientBoostingClassifier, NeuralNetClassifier, a pipeline "
+                            "ending in one of them, or an SVC wrapped in "
+                            "sklearn.calibration.CalibratedClassifierCV.")
     return dict(estimators)
 
 
@@ -110,7 +118,8 @@ def learning_curve(estimators, X_pool, y_pool, X_test, y_test, train_sizes, *, n
         training size, such as the number of epochs).  Binary classifiers with
         ``predict_proba``; pipelines are fine.
     X_pool, y_pool : array-like of shape (n_pool, n_features) and (n_pool,)
-        The samples that training subsets are drawn from.
+        The samples that training subsets are drawn from: finite numbers, and the same
+        two classes as ``y_test``.
     X_test, y_test : array-like of shape (n_test, n_features) and (n_test,)
         The held-out test set, never used for training.  Simulate it from the same
         process as the pool (for ``dlbio.datasets`` generators: one call with
@@ -172,6 +181,9 @@ def learning_curve(estimators, X_pool, y_pool, X_test, y_test, train_sizes, *, n
     estimators = _check_estimators(estimators)
     X_pool, y_pool = check_xy(X_pool, y_pool, "X_pool", "y_pool")
     X_test, y_test = check_xy(X_test, y_test, "X_test", "y_test")
+    for array, array_name in ((X_pool, "X_pool"), (X_test, "X_test")):
+        if array.dtype.kind in "biuf":
+            check_finite(array, array_name)  # a NaN would fail some subsets and not others
     if X_pool.shape[1] != X_test.shape[1]:
         raise ValueError(f"X_pool and X_test must have the same number of features; got "
                          f"{X_pool.shape[1]} and {X_test.shape[1]}.")
@@ -179,6 +191,12 @@ def learning_curve(estimators, X_pool, y_pool, X_test, y_test, train_sizes, *, n
     if len(test_classes) != 2:
         raise ValueError(f"y_test must hold exactly two classes (for AUROC); got "
                          f"{len(test_classes)}: {test_classes[:5].tolist()}.")
+    pool_classes = np.unique(y_pool)
+    if not np.array_equal(pool_classes, test_classes):
+        raise ValueError(f"y_pool must hold the same two classes as y_test "
+                         f"({test_classes.tolist()}), since learning_curve scores a binary "
+                         f"problem; got {len(pool_classes)} classes in y_pool: "
+                         f"{pool_classes[:5].tolist()}.")
     sizes = _check_train_sizes(train_sizes, len(y_pool))
     repeats = _check_repeats(n_repeats, len(sizes))
     rng, _ = check_random_state(random_state)

@@ -25,6 +25,7 @@ import math
 import multiprocessing
 import numbers
 import os
+import pickle
 import sys
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -38,7 +39,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._validation import check_choice, check_int, check_random_state, check_xy
+from ._validation import check_choice, check_finite, check_int, check_random_state, check_xy
 
 __all__ = [
     "SEARCH_SPACE",
@@ -108,9 +109,11 @@ def _check_params(params) -> dict:
     resolved = {**DEFAULT_PARAMS, **params}
     for name in ("lr", "weight_decay", "dropout"):
         value = resolved[name]
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) \
-                or not math.isfinite(value):
-            raise TypeError(f"params[{name!r}] must be a finite number; got {value!r}.")
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"params[{name!r}] must be a finite number; got {value!r} of "
+                            f"type {type(value).__name__}.")
+        if not math.isfinite(value):  # a number, but NaN or infinite: a bad value
+            raise ValueError(f"params[{name!r}] must be a finite number; got {value!r}.")
     if not resolved["lr"] > 0:
         raise ValueError(f"params['lr'] must be a float in (0, inf); got {resolved['lr']!r}.")
     if not resolved["weight_decay"] >= 0:
@@ -134,6 +137,8 @@ def _check_trial(trial):
 def _check_xy(X, y, X_name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
     """The shared X/y checks, plus exactly two classes (the score is an AUROC)."""
     X, y = check_xy(X, y, X_name, y_name)
+    if X.dtype.kind in "biuf":
+        check_finite(X, X_name)  # caught here, not inside the first trial
     if len(np.unique(y)) != 2:
         raise ValueError(f"{y_name} must hold exactly 2 classes (the score is an AUROC); "
                          f"got {len(np.unique(y))}.")
@@ -430,6 +435,13 @@ def best_so_far(values, *, direction="maximize") -> np.ndarray:
     elif isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
         raise TypeError(f"values must be a sequence of scores (None for a trial without a "
                         f"score) or an optuna Study; got {type(values).__name__}.")
+    for k, value in enumerate(values):
+        nested = isinstance(value, (Sequence, np.ndarray)) and not isinstance(value, (str, bytes))
+        if value is not None and not nested and (isinstance(value, (bool, np.bool_))
+                                                 or not isinstance(value, numbers.Real)):
+            raise TypeError(f"values must hold numbers (None or NaN for a trial without a "
+                            f"score); got {value!r} of type {type(value).__name__} at "
+                            f"position {k}.")
     scores = np.array([np.nan if v is None else v for v in values], dtype=float)
     if scores.ndim != 1:
         raise ValueError(f"values must be one-dimensional; got shape {scores.shape}.")
@@ -609,6 +621,16 @@ def run_parallel_study(objective, *, n_trials=8, n_workers=2, study_name="parall
                                 multiprocessing.get_all_start_methods())
     if directory is not None and not os.path.isdir(directory):
         raise ValueError(f"directory must be an existing folder or None; got {directory!r}.")
+    if start_method != "fork":
+        # "spawn" and "forkserver" send the objective to fresh processes by pickling it.
+        try:
+            pickle.dumps(objective)
+        except (pickle.PicklingError, AttributeError, TypeError) as error:
+            raise TypeError(
+                f"objective must be picklable with start_method={start_method!r}: the "
+                "workers are new processes that receive it by pickling. Use a "
+                "HoldoutObjective or a function defined with def at the top level of a "
+                f"module, not a lambda or a nested function (pickle said: {error}).") from None
 
     context = multiprocessing.get_context(start_method)
     shares = [n_trials // n_workers + (k < n_trials % n_workers) for k in range(n_workers)]
