@@ -281,3 +281,66 @@ def test_tuning_value_errors():
     with pytest.raises(TypeError, match=r"objective must be picklable with "
                                         r"start_method='spawn'"):
         run_parallel_study(lambda trial: 0.0, n_trials=1, n_workers=1, start_method="spawn")
+
+
+# --------------------------------------------------------------------------------------
+# Evaluation, feedback, plotting
+# --------------------------------------------------------------------------------------
+from dlbio.evaluation import (LockedTestSet, format_panel, identity_clusters,  # noqa: E402
+                              metric_panel, pairwise_identity)
+from dlbio.feedback import check  # noqa: E402
+from dlbio.plotting import plot_history  # noqa: E402
+
+
+def test_format_panel_names_a_nan_entry():
+    panel = metric_panel([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.9])
+    assert "AUROC=0.750" in format_panel(panel)
+    for key in ("n", "auroc"):
+        with pytest.raises(ValueError, match=rf"panel\['{key}'\] must be a finite number; "
+                                             r"got nan"):
+            format_panel({**panel, key: float("nan")})
+    with pytest.raises(TypeError, match=r"panel\['mcc'\] must be a number"):
+        format_panel({**panel, "mcc": "high"})
+
+
+def test_locked_test_set_refuses_zero_rows():
+    with pytest.raises(ValueError, match="at least 2 samples .*got 0"):
+        LockedTestSet(np.zeros((0, 3)), np.zeros(0, dtype=int))
+
+
+def test_identity_clusters_names_the_nan():
+    identity = pairwise_identity(["ACGT", "ACGA", "TTTT"]).astype(float)
+    identity[0, 2] = identity[2, 0] = np.nan
+    with pytest.raises(ValueError, match=r"identity contains 2 NaN value\(s\)"):
+        identity_clusters(identity, 0.7)
+
+
+def test_pairwise_identity_ignores_case():
+    np.testing.assert_array_equal(pairwise_identity(["acgt", "ACGT", "acGA"]),
+                                  pairwise_identity(["ACGT", "ACGT", "ACGA"]))
+    assert pairwise_identity(["acgt", "ACGT"])[0, 1] == 1.0
+
+
+@pytest.mark.parametrize("condition", ["yes", "", b"no", [False], (), {"a": 0}, {0}])
+def test_check_refuses_conditions_that_are_not_true_or_false(condition):
+    with pytest.raises(TypeError, match="condition must be True or False"):
+        check(condition, "a property")
+
+
+def test_check_still_accepts_boolean_like_results():
+    check(np.bool_(True), "numpy bool")
+    check(torch.tensor(True), "torch bool")
+    check(np.array([True]), "one-element array")
+    with pytest.raises(AssertionError):
+        check(np.bool_(False), "numpy bool")
+
+
+def test_plot_history_refuses_all_nan_losses():
+    import matplotlib.pyplot as plt
+
+    with pytest.raises(ValueError, match=r"history.train_loss holds no finite value \(2 NaN"):
+        plot_history({"epoch": [1, 2], "train_loss": [np.nan, np.nan], "tune_loss": []})
+    with pytest.raises(ValueError, match=r"history.tune_loss holds no finite value"):
+        plot_history({"epoch": [1, 2], "train_loss": [1.0, 0.5], "tune_loss": [np.inf, np.nan]})
+    ax = plot_history({"epoch": [1, 2, 3], "train_loss": [1.0, np.nan, 0.5], "tune_loss": []})
+    plt.close(ax.figure)

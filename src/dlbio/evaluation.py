@@ -229,6 +229,18 @@ def format_panel(panel, *, digits=3) -> str:
         raise ValueError(f"panel must be the dict returned by metric_panel; it lacks the "
                          f"key(s) {', '.join(repr(k) for k in missing)}.")
     digits = check_int(digits, "digits", low=0, high=10)
+    for key in required:
+        value = panel[key]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"panel[{key!r}] must be a number; got {value!r} of type "
+                            f"{type(value).__name__}.")
+        if not math.isfinite(value):
+            raise ValueError(f"panel[{key!r}] must be a finite number; got {value!r}. "
+                             "metric_panel never returns NaN: was the panel edited or built "
+                             "by hand?")
+    if float(panel["n"]) != int(panel["n"]) or int(panel["n"]) < 1:
+        raise ValueError(f"panel['n'] must be a whole number of samples >= 1; got "
+                         f"{panel['n']!r}.")
 
     def f(key):
         return f"{float(panel[key]):.{digits}f}"
@@ -703,6 +715,9 @@ class LockedTestSet:
         if n_x != len(labels):
             raise ValueError(f"X and y must have the same number of samples; got {n_x} rows "
                              f"and {len(labels)} labels.")
+        if len(labels) == 0:
+            raise ValueError("X and y must hold at least 2 samples (one of each class) for "
+                             "AUROC and AUPRC; got 0.")
         if labels.min() == labels.max():
             raise ValueError(f"y must contain both classes for AUROC and AUPRC; got "
                              f"{len(labels)} labels, all {int(labels[0])}.")
@@ -849,7 +864,8 @@ def _sequence_codes(sequences) -> np.ndarray:
     if len(lengths) != 1:
         raise ValueError(f"sequences must all have the same length (ungapped, aligned "
                          f"sequences); got lengths from {min(lengths)} to {max(lengths)}.")
-    buffer = np.frombuffer("".join(items).encode("utf-32-le"), dtype=np.uint32)
+    # Case-insensitive: soft-masked (lower-case) letters are the same residues.
+    buffer = np.frombuffer("".join(items).upper().encode("utf-32-le"), dtype=np.uint32)
     return buffer.reshape(len(items), -1)
 
 
@@ -866,7 +882,9 @@ def pairwise_identity(sequences) -> np.ndarray:
     -------
     ndarray of shape (n_sequences, n_sequences), float32
         ``identity[i, j]`` is the fraction of positions where sequences ``i`` and ``j``
-        carry the same letter; 1 on the diagonal, symmetric.
+        carry the same letter; 1 on the diagonal, symmetric.  Letters are compared
+        case-insensitively: ``"acgt"`` and ``"ACGT"`` are identical (lower case marks
+        soft-masked repeats in genome files, not other residues).
 
     Notes
     -----
@@ -950,6 +968,11 @@ def identity_clusters(identity, threshold) -> np.ndarray:
                         f"{type(identity).__name__}.") from None
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
         raise ValueError(f"identity must be a square (n x n) matrix; got shape {matrix.shape}.")
+    n_nan = int(np.isnan(matrix).sum())
+    if n_nan:
+        raise ValueError(f"identity contains {n_nan} NaN value(s); it must hold finite "
+                         "values in [0, 1] (fractions of identical sites). Recompute it, for "
+                         "example with pairwise_identity.")
     if not np.isfinite(matrix).all() or matrix.min() < 0 or matrix.max() > 1:
         raise ValueError("identity must hold finite values in [0, 1] (fractions of identical "
                          f"sites); got values from {np.nanmin(matrix):g} to "

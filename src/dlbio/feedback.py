@@ -90,7 +90,9 @@ def check(condition, what, *, hint=None) -> None:
     ----------
     condition : bool
         The result of the test, e.g. ``len(train) > len(test)``.  A numpy array is not
-        accepted (use ``.all()`` or ``.any()`` to say which one you mean).
+        accepted (use ``.all()`` or ``.any()`` to say which one you mean), nor are a
+        string, a list, tuple, set or dict: they are "true" whenever they are not
+        empty, so ``check("no", ...)`` would pass.  Write a comparison instead.
     what : str
         The property being checked, e.g. ``"the training set is larger than the test
         set"``.
@@ -106,6 +108,11 @@ def check(condition, what, *, hint=None) -> None:
     if isinstance(condition, np.ndarray) and condition.size != 1:
         raise TypeError(f"condition must be True or False; got an array of shape "
                         f"{condition.shape} (use .all() or .any()).")
+    if isinstance(condition, (str, bytes, list, tuple, set, dict)):
+        raise TypeError(f"condition must be True or False, such as the result of a "
+                        f"comparison; got {condition!r:.60} of type "
+                        f"{type(condition).__name__}, which counts as true whenever it is "
+                        "not empty.")
     if not bool(condition):
         _fail(what, None, None, hint)
 

@@ -148,6 +148,8 @@ def plot_history(history, *, ax=None, title="Training history"):
     history : object or dict
         Anything with list-like ``epoch``, ``train_loss`` and ``tune_loss`` (attributes or
         dict keys) of equal length; ``tune_loss`` may be empty when no tuning set was used.
+        A loss list with no finite value at all is refused (a diverged run); single NaN
+        values leave gaps in the curve.
     ax : matplotlib.axes.Axes, optional
         Where to draw; a new figure is created when omitted.
     title : str, default="Training history"
@@ -179,6 +181,16 @@ def plot_history(history, *, ax=None, title="Training history"):
     if len(tune) not in (0, len(epoch)):
         raise ValueError(f"history.tune_loss must be empty or have one value per epoch; "
                          f"got {len(tune)} values for {len(epoch)} epochs.")
+    for name, values in (("train_loss", train), ("tune_loss", tune)):
+        try:
+            array = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise TypeError(f"history.{name} must hold numbers (losses); got "
+                            f"{values[:3]!r}...") from None
+        if len(array) and not np.isfinite(array).any():
+            raise ValueError(f"history.{name} holds no finite value ({len(array)} NaN or "
+                             "infinite losses): the training diverged and there is nothing "
+                             "to plot. Try a lower learning rate or standardised features.")
     if ax is None:
         import matplotlib.pyplot as plt
 
