@@ -34,7 +34,8 @@ from ._validation import check_choice, check_float, check_int, check_random_stat
 
 __all__ = ["metric_panel", "format_panel", "summarize_scores", "format_mean_sd",
            "results_table", "best_candidate_scores", "train_tune_test_split", "LockedTestSet",
-           "TestSetReuseError", "pairwise_identity", "identity_clusters"]
+           "TestSetReuseError", "pairwise_identity", "identity_clusters",
+           "proportion_interval", "group_error_rates", "bootstrap_auroc"]
 
 #: Keys of the dictionary returned by :func:`metric_panel`, in display order.
 PANEL_KEYS = ("n", "prevalence", "accuracy", "balanced_accuracy", "auroc", "auprc", "mcc",
@@ -984,3 +985,212 @@ def identity_clusters(identity, threshold) -> np.ndarray:
     renumber = np.empty(len(first), dtype=np.int64)
     renumber[np.argsort(np.argsort(first))] = np.arange(len(first))
     return renumber[labels]
+
+
+# ---------------------------------------------------------------------------------------
+# Rates with intervals, per group
+# ---------------------------------------------------------------------------------------
+
+def proportion_interval(k, n, *, confidence=0.95) -> tuple:
+    """Exact (Clopper-Pearson) confidence interval for a proportion ``k / n``.
+
+    A rate measured on ``n`` patients, such as a group's false-positive rate or an attack's
+    true-positive rate on 200 members, is uncertain because the patients are a finite
+    sample.  The Clopper-Pearson interval inverts two one-sided binomial tests, so it never
+    covers less than ``confidence`` (it is conservative), and it stays sensible at
+    ``k = 0`` or ``k = n`` where the normal approximation collapses to a point.
+
+    Parameters
+    ----------
+    k : int
+        Number of "successes", in [0, n].
+    n : int
+        Number of trials, at least 1.
+    confidence : float, default=0.95
+        Coverage of the interval, in (0, 1).
+
+    Returns
+    -------
+    (low, high) : tuple of float
+
+    Examples
+    --------
+    >>> [round(v, 4) for v in proportion_interval(1, 200)]   # 1 of 200 members flagged
+    [0.0001, 0.0275]
+    """
+    from scipy.stats import beta
+
+    n = check_int(n, "n", low=1)
+    k = check_int(k, "k", low=0, high=n)
+    confidence = check_float(confidence, "confidence", low=0.0, high=1.0, low_inclusive=False,
+                             high_inclusive=False)
+    alpha = 1.0 - confidence
+    low = 0.0 if k == 0 else float(beta.ppf(alpha / 2, k, n - k + 1))
+    high = 1.0 if k == n else float(beta.ppf(1 - alpha / 2, k + 1, n - k))
+    return low, high
+
+
+def group_error_rates(y_true, y_pred, group, *, confidence=0.95) -> pd.DataFrame:
+    """Both error types of a classifier, per group, with exact confidence intervals.
+
+    A subgroup audit must show *which* error each group gets: a false positive (a
+    healthy patient flagged, sent for an unneeded test) and a false negative (a diseased
+    patient missed) have different costs, and a model can give one group more of the
+    first and another group more of the second.  Each rate comes with a Clopper-Pearson
+    interval (:func:`proportion_interval`) that covers the noise of the finite test set
+    (not the variation between training runs or cohorts).
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n_samples,)
+        True and predicted labels, 0/1.
+    group : array-like of shape (n_samples,)
+        The group of each sample; each group must hold both true labels.
+    confidence : float, default=0.95
+        Coverage of the intervals, in (0, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group (sorted), with ``n``, ``n_negative``, ``n_positive`` and, for
+        each of ``error_rate``, ``fpr`` (false alarms among the true negatives) and
+        ``fnr`` (misses among the true positives), the rate and its interval
+        (``fpr_low``, ``fpr_high``, ...).
+
+    Examples
+    --------
+    >>> table = group_error_rates([0, 0, 1, 1, 0, 1], [0, 1, 1, 1, 0, 0], ["A"] * 4 + ["B"] * 2)
+    >>> table[["n", "fpr", "fnr"]].to_dict("index")
+    {'A': {'n': 4, 'fpr': 0.5, 'fnr': 0.0}, 'B': {'n': 2, 'fpr': 0.0, 'fnr': 1.0}}
+    """
+    y = _check_labels(y_true)
+    pred = _as_1d(y_pred, "y_pred")
+    if len(pred) != len(y):
+        raise ValueError(f"y_pred must have one prediction per label; got {len(pred)} for {len(y)} labels.")
+    bad = ~np.isin(pred, (0, 1))
+    if bad.any():
+        raise ValueError(f"y_pred must hold predicted labels 0/1; got values such as "
+                         f"{np.unique(pred[bad])[:5].tolist()}.")
+    pred = pred.astype(np.int64)
+    groups = _as_1d(np.asarray(group, dtype=object), "group")
+    if len(groups) != len(y):
+        raise ValueError(f"group must have one label per sample; got {len(groups)} for {len(y)} samples.")
+    rows = {}
+    for g in sorted(set(groups.tolist())):
+        in_group = groups == g
+        negatives, positives = in_group & (y == 0), in_group & (y == 1)
+        if not negatives.any() or not positives.any():
+            raise ValueError(f"every group must contain both true labels; group {g!r} has "
+                             f"{int(negatives.sum())} negatives and {int(positives.sum())} positives.")
+        row = {"n": int(in_group.sum()), "n_negative": int(negatives.sum()),
+               "n_positive": int(positives.sum())}
+        for name, mask, wrong in (("error_rate", in_group, pred != y),
+                                  ("fpr", negatives, pred == 1),
+                                  ("fnr", positives, pred == 0)):
+            k, n = int(np.sum(wrong & mask)), int(mask.sum())
+            low, high = proportion_interval(k, n, confidence=confidence)
+            row.update({name: k / n, f"{name}_low": low, f"{name}_high": high})
+        rows[g] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# ----------------------------------------------------------------------------------------
+# The uncertainty of an AUROC measured on a finite test set
+# ----------------------------------------------------------------------------------------
+def _weighted_auroc(labels, score, weights):
+    """AUROC of ``score`` with each sample counted ``weights[r, i]`` times, for every row r.
+
+    The Mann-Whitney form: the fraction of (positive, negative) pairs ranked correctly,
+    ties counting one half.  Sorting once serves every row of weights.
+    """
+    order = np.argsort(score, kind="stable")
+    values, starts = np.unique(score[order], return_index=True)
+    positive = labels[order].astype(bool)
+    pos = np.add.reduceat(weights[:, order] * positive, starts, axis=1)
+    neg = np.add.reduceat(weights[:, order] * ~positive, starts, axis=1)
+    below = np.cumsum(neg, axis=1) - neg  # negatives with a strictly lower score
+    pairs = pos.sum(axis=1) * neg.sum(axis=1)
+    return (pos * (below + 0.5 * neg)).sum(axis=1) / pairs
+
+
+def bootstrap_auroc(y_true, score, other_score=None, *, n_boot=1000, confidence=0.95,
+                    random_state=0):
+    """AUROC on a test set with a bootstrap interval; paired difference if two models are given.
+
+    The test samples are a finite draw from the population, so an AUROC measured on them is
+    uncertain.  Each bootstrap replicate redraws the test samples with replacement.  With
+    ``other_score``, both models are scored on the *same* redraw and the interval is for
+    the difference ``AUROC(score) - AUROC(other_score)``: a paired comparison, whose noise
+    comes only from the samples the two models rank differently, and which is much
+    narrower than two separate intervals suggest.
+
+    The interval covers the noise of the finite test set only: not the variation between
+    training sets, seeds or cohorts.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Binary labels (0/1) with both classes present.
+    score : array-like of shape (n_samples,)
+        Scores of the model (higher means more likely positive), or true probabilities.
+    other_score : array-like of shape (n_samples,), optional
+        Scores of a second model on the same samples.
+    n_boot : int, default=1000
+        Number of bootstrap replicates, in [100, 100000].
+    confidence : float, default=0.95
+        Coverage of the percentile interval, in (0, 1).
+    random_state : int, numpy Generator or None, default=0
+        Seed of the resampling.
+
+    Returns
+    -------
+    sklearn.utils.Bunch
+        ``estimate`` (the AUROC, or the difference, on all samples), ``low`` and ``high``
+        (the percentile interval) and ``sd`` (the bootstrap standard deviation).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> y = rng.integers(0, 2, 500)
+    >>> good, weak = y + rng.normal(size=500), y + rng.normal(scale=3, size=500)
+    >>> result = bootstrap_auroc(y, good, weak, n_boot=200)
+    >>> bool(result.low > 0)
+    True
+    """
+    from sklearn.utils import Bunch
+
+    labels = _check_labels(y_true)
+    scores = [_check_scores(score)]
+    if other_score is not None:
+        scores.append(_check_scores(other_score))
+    for name, values in zip(["score", "other_score"], scores):
+        if len(values) != len(labels):
+            raise ValueError(f"{name} must hold one score per sample ({len(labels)}); got "
+                             f"{len(values)}.")
+    if labels.min() == labels.max():
+        raise ValueError(f"y_true must contain both classes for an AUROC; got {len(labels)} "
+                         f"labels, all {int(labels[0])}.")
+    n_boot = check_int(n_boot, "n_boot", low=100, high=100_000)
+    confidence = check_float(confidence, "confidence", low=0.0, high=1.0,
+                             low_inclusive=False, high_inclusive=False)
+    rng, _ = check_random_state(random_state)
+
+    def statistic(weights):
+        values = [_weighted_auroc(labels, s, weights) for s in scores]
+        return values[0] - values[1] if len(values) == 2 else values[0]
+
+    n = len(labels)
+    estimate = float(statistic(np.ones((1, n)))[0])
+    replicates = []
+    while sum(len(r) for r in replicates) < n_boot:  # in chunks, to bound the memory
+        rows = min(n_boot, 250)
+        drawn = rng.integers(0, n, size=(rows, n)) + n * np.arange(rows)[:, None]
+        counts = np.bincount(drawn.ravel(), minlength=rows * n).reshape(rows, n).astype(float)
+        n_pos = counts @ labels
+        both = (n_pos > 0) & (n_pos < n)  # a redraw needs both classes
+        replicates.append(statistic(counts[both]))
+    replicates = np.concatenate(replicates)[:n_boot]
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(replicates, [tail, 1 - tail])
+    return Bunch(estimate=float(estimate), low=float(low), high=float(high),
+                 sd=float(np.std(replicates, ddof=1)))

@@ -8,6 +8,13 @@ module holds the tools around such an attack that a lesson does not ask students
 * :func:`per_example_loss`: the cross-entropy of each example under a model;
 * :func:`attack_auc` and :func:`membership_advantage`: how well membership scores separate
   members from non-members, over all thresholds (AUC) or at one threshold (TPR - FPR);
+* :func:`tpr_at_fpr`: the true-positive rate of an attack at a low false-positive rate, the
+  number that says whether *some* patients are identified with confidence (Carlini et al.
+  2022); an AUC averages over all thresholds and can hide it;
+* :func:`dp_tpr_bound`: the most that any attack can reach at a given false-positive rate
+  against an (epsilon, delta)-differentially private training run;
+* :func:`matched_sample`: non-members drawn with the members' group mix, so that an attack
+  is not credited for telling the groups apart;
 * :func:`noise_multiplier` and :func:`train_dp`: differentially private training with
   DP-SGD (Abadi et al. 2016) through Opacus, with the privacy budget epsilon reported by the
   Renyi-DP accountant.
@@ -46,6 +53,9 @@ __all__ = [
     "per_example_loss",
     "attack_auc",
     "membership_advantage",
+    "tpr_at_fpr",
+    "dp_tpr_bound",
+    "matched_sample",
     "noise_multiplier",
     "train_dp",
 ]
@@ -218,6 +228,195 @@ def membership_advantage(member_scores, nonmember_scores, *, threshold) -> dict:
     tpr = float(np.mean(members >= threshold))
     fpr = float(np.mean(nonmembers >= threshold))
     return {"tpr": tpr, "fpr": fpr, "advantage": tpr - fpr}
+
+
+def tpr_at_fpr(member_scores, nonmember_scores, fpr) -> dict:
+    """True-positive rate of a membership attack at a chosen false-positive rate.
+
+    The attacker flags as members all examples whose score is at least a threshold, and
+    sets the threshold on the non-members: among all thresholds that flag at most a
+    fraction ``fpr`` of the non-members, the one that flags the most members.  At a low
+    false-positive rate (1% or 0.1%) this says whether the attack identifies *some*
+    patients with confidence, which an AUC, an average over all thresholds, can hide
+    (Carlini et al. 2022).
+
+    The non-members must be numerous enough for the rate to mean something: with ``n``
+    non-members the smallest false-positive rate above zero is ``1 / n``, so at least
+    ``ceil(1 / fpr)`` of them are required (ten times that keeps the threshold from
+    resting on one or two examples).
+
+    Parameters
+    ----------
+    member_scores, nonmember_scores : array-like of shape (n,)
+        Membership scores (higher means "more likely a member"; for a loss-threshold
+        attack, the negative loss).
+    fpr : float
+        The largest admissible false-positive rate, in (0, 1).
+
+    Returns
+    -------
+    dict
+        ``{"tpr": float, "fpr": float, "threshold": float, "n_members": int,
+        "n_nonmembers": int}``: the fraction of members flagged, the fraction of
+        non-members flagged (at most ``fpr``), the score threshold (``inf`` when no
+        threshold flags any non-member within the budget and none flags a member) and the
+        two sample sizes, which an interval on the rates needs.
+
+    Raises
+    ------
+    ValueError
+        When there are fewer than ``ceil(1 / fpr)`` non-members.
+
+    References
+    ----------
+    .. [1] Carlini N, Chien S, Nasr M, Song S, Terzis A, Tramer F. Membership inference
+       attacks from first principles. IEEE Symposium on Security and Privacy, 1897-1914
+       (2022). doi:10.1109/SP46214.2022.9833649
+
+    Examples
+    --------
+    >>> result = tpr_at_fpr([5.0, 4.0, 1.0], [3.0, 2.0, 0.0, -1.0], fpr=0.25)
+    >>> result["tpr"], result["fpr"], result["threshold"]
+    (0.6666666666666666, 0.25, 3.0)
+    """
+    members = _scores(member_scores, "member_scores")
+    nonmembers = _scores(nonmember_scores, "nonmember_scores")
+    fpr = check_float(fpr, "fpr", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    needed = math.ceil(1.0 / fpr - 1e-9)
+    if len(nonmembers) < needed:
+        raise ValueError(f"nonmember_scores must hold at least ceil(1 / fpr) = {needed} scores to "
+                         f"resolve a false-positive rate of {fpr:g}; got {len(nonmembers)}. Audit "
+                         "the attack on more non-members (they cost only a forward pass).")
+    # Candidate thresholds: every distinct score, highest first.  Flagging "score >= t"
+    # flags count_ge(t) examples of each set.
+    candidates = np.unique(np.r_[members, nonmembers])[::-1]
+    sorted_members, sorted_nonmembers = np.sort(members), np.sort(nonmembers)
+    flagged_members = len(members) - np.searchsorted(sorted_members, candidates, side="left")
+    flagged_nonmembers = len(nonmembers) - np.searchsorted(sorted_nonmembers, candidates, side="left")
+    allowed = flagged_nonmembers <= fpr * len(nonmembers) + 1e-9
+    if not allowed.any():
+        return {"tpr": 0.0, "fpr": 0.0, "threshold": math.inf, "n_members": len(members),
+                "n_nonmembers": len(nonmembers)}
+    best = int(np.flatnonzero(allowed)[-1])  # the lowest admissible threshold flags the most
+    return {"tpr": float(flagged_members[best] / len(members)),
+            "fpr": float(flagged_nonmembers[best] / len(nonmembers)),
+            "threshold": float(candidates[best]), "n_members": len(members),
+            "n_nonmembers": len(nonmembers)}
+
+
+def dp_tpr_bound(fpr, epsilon, delta=0.0):
+    """The highest true-positive rate any membership attack can reach under (epsilon, delta)-DP.
+
+    If a training algorithm is (epsilon, delta)-differentially private, every test of
+    "was this patient in the training set?" that flags non-members with probability
+    ``fpr`` flags members with probability at most
+    ``min(1, exp(epsilon) * fpr + delta, 1 - exp(-epsilon) * (1 - delta - fpr))``
+    (Kairouz et al. 2015).  The bound covers every attack, however strong, but it is
+    only informative where it is well below 1: at epsilon = 8 the first term,
+    ``2981 * fpr``, reaches 1 already at ``fpr`` of about 3.4e-4.
+
+    Parameters
+    ----------
+    fpr : float or array-like
+        False-positive rate(s), each in [0, 1].
+    epsilon : float
+        The privacy budget, >= 0 (``inf`` for a non-private model: the bound is 1).
+    delta : float, default=0.0
+        The privacy parameter delta, in [0, 1].
+
+    Returns
+    -------
+    float or ndarray
+        The bound, of the same shape as ``fpr``.
+
+    References
+    ----------
+    .. [1] Kairouz P, Oh S, Viswanath P. The composition theorem for differential
+       privacy. Proc. ICML 2015, 1376-1385.
+
+    Examples
+    --------
+    >>> round(dp_tpr_bound(0.01, epsilon=1.0, delta=1e-5), 4)
+    0.0272
+    >>> round(dp_tpr_bound(0.01, epsilon=8.0, delta=1e-5), 4)   # vacuous
+    0.9997
+    """
+    no_privacy = isinstance(epsilon, (int, float, np.floating)) and epsilon == math.inf
+    epsilon = math.inf if no_privacy else check_float(epsilon, "epsilon", low=0.0)
+    delta = check_float(delta, "delta", low=0.0, high=1.0)
+    try:
+        rates = np.asarray(fpr, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"fpr must be a number or an array of numbers in [0, 1]; got "
+                        f"{type(fpr).__name__}.") from None
+    if not (np.isfinite(rates).all() and (rates >= 0).all() and (rates <= 1).all()):
+        raise ValueError("fpr must lie in [0, 1]; got values from "
+                         f"{np.nanmin(rates) if rates.size else 'none'} to "
+                         f"{np.nanmax(rates) if rates.size else 'none'}.")
+    if math.isinf(epsilon):
+        bound = np.ones_like(rates)
+    else:
+        with np.errstate(over="ignore"):
+            first = math.exp(epsilon) * rates + delta
+        second = 1.0 - math.exp(-epsilon) * (1.0 - delta - rates)
+        bound = np.minimum(1.0, np.minimum(first, second))
+    bound = np.maximum(bound, rates)  # no bound can be below a blind guess (TPR = FPR)
+    return float(bound) if bound.ndim == 0 else bound
+
+
+def matched_sample(reference_groups, pool_groups, *, random_state=0) -> np.ndarray:
+    """Indices of a sample of ``pool_groups`` with the group mix of ``reference_groups``.
+
+    A membership attack is scored by how well it tells members from non-members.  When
+    the two sets differ in composition (say members are 89% group A and the non-members
+    half group B), anything that differs between the groups, such as their typical loss,
+    separates the sets too, and the attack is credited for recognising the group rather
+    than the patient.  Comparing the members with non-members drawn with the same group
+    proportions removes that.  The sample is as large as the pool allows: the group that
+    runs out first sets the size.
+
+    Parameters
+    ----------
+    reference_groups : array-like of shape (n_reference,)
+        Group label of each reference example (the members).
+    pool_groups : array-like of shape (n_pool,)
+        Group label of each candidate (the non-members).  Every reference group must
+        occur in it.
+    random_state : int, numpy Generator or None, default=0
+        Seeds which candidates are drawn.
+
+    Returns
+    -------
+    ndarray of int
+        Sorted positions in ``pool_groups``, without repeats.
+
+    Examples
+    --------
+    >>> idx = matched_sample(["A"] * 9 + ["B"], ["A"] * 50 + ["B"] * 50, random_state=0)
+    >>> len(idx), int((idx >= 50).sum())   # about 9 A for each B, as among the members
+    (54, 5)
+    """
+    reference = np.asarray(reference_groups)
+    pool = np.asarray(pool_groups)
+    if reference.ndim != 1 or len(reference) == 0:
+        raise ValueError(f"reference_groups must be a non-empty 1-D array of group labels; got "
+                         f"shape {reference.shape}.")
+    if pool.ndim != 1:
+        raise ValueError(f"pool_groups must be a 1-D array of group labels; got shape {pool.shape}.")
+    rng, _ = check_random_state(random_state)
+    labels, counts = np.unique(reference, return_counts=True)
+    available = np.array([int(np.sum(pool == g)) for g in labels])
+    if (available == 0).any():
+        missing = labels[available == 0].tolist()
+        raise ValueError(f"pool_groups must contain every group of reference_groups; missing {missing}.")
+    shares = counts / counts.sum()
+    size = int(np.floor(np.min(available / shares) + 1e-9))
+    chosen = []
+    for g, share in zip(labels, shares):
+        candidates = np.flatnonzero(pool == g)
+        take = min(len(candidates), int(np.floor(share * size + 1e-9)))
+        chosen.append(rng.choice(candidates, size=take, replace=False))
+    return np.sort(np.concatenate(chosen))
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,166 @@
+"""Tests for the audit helpers of lesson 10: TPR at low FPR, the DP bound on any attack, group-matched
+non-members (dlbio.privacy), and per-group error rates with exact intervals (dlbio.evaluation)."""
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import binomtest
+from sklearn.metrics import roc_curve
+
+from dlbio.evaluation import group_error_rates, proportion_interval
+from dlbio.privacy import attack_auc, dp_tpr_bound, matched_sample, tpr_at_fpr
+
+
+# ---- tpr_at_fpr ---------------------------------------------------------------------------
+
+def test_tpr_at_fpr_small_example_by_hand():
+    # Flag "score >= t". At most 1 of 4 non-members may be flagged: t = 3 flags 5, 4 and 3.
+    result = tpr_at_fpr([5.0, 4.0, 1.0], [3.0, 2.0, 0.0, -1.0], fpr=0.25)
+    assert result["tpr"] == pytest.approx(2 / 3) and result["fpr"] == 0.25 and result["threshold"] == 3.0
+    assert (result["n_members"], result["n_nonmembers"]) == (3, 4)
+
+
+def test_tpr_at_fpr_matches_the_roc_curve():
+    rng = np.random.default_rng(0)
+    members, nonmembers = rng.normal(0.5, 1, 300), rng.normal(0, 1, 5000)
+    fpr, tpr, _ = roc_curve(np.r_[np.ones(300), np.zeros(5000)], np.r_[members, nonmembers])
+    for target in (0.001, 0.01, 0.1):
+        result = tpr_at_fpr(members, nonmembers, target)
+        assert result["fpr"] <= target
+        assert result["tpr"] == pytest.approx(tpr[fpr <= target].max())
+        assert result["tpr"] == pytest.approx(np.mean(members >= result["threshold"]))
+
+
+def test_tpr_at_fpr_is_at_chance_without_signal_and_high_with_it():
+    rng = np.random.default_rng(1)
+    same = tpr_at_fpr(rng.normal(size=4000), rng.normal(size=20000), 0.01)
+    assert same["tpr"] < 0.02
+    apart = tpr_at_fpr(rng.normal(3, 1, 4000), rng.normal(size=20000), 0.01)
+    assert apart["tpr"] > 0.6
+
+
+def test_tpr_at_fpr_needs_enough_nonmembers():
+    with pytest.raises(ValueError, match=r"at least ceil\(1 / fpr\) = 1000"):
+        tpr_at_fpr([1.0, 2.0], np.zeros(999), 0.001)
+    assert tpr_at_fpr([1.0, 2.0], np.arange(1000.0), 0.001)["n_nonmembers"] == 1000
+
+
+@pytest.mark.parametrize("fpr", [0, 1, -0.1, 1.5, "a"])
+def test_tpr_at_fpr_validates_fpr(fpr):
+    with pytest.raises((ValueError, TypeError), match="fpr"):
+        tpr_at_fpr([1.0], np.zeros(100), fpr)
+
+
+def test_tpr_at_fpr_when_ties_block_every_threshold():
+    # All non-members share the top score: no threshold flags a member without 100% FPR.
+    result = tpr_at_fpr([1.0, 0.5], np.ones(100), 0.01)
+    assert result["tpr"] == 0.0 and result["fpr"] == 0.0 and math.isinf(result["threshold"])
+
+
+# ---- dp_tpr_bound -------------------------------------------------------------------------
+
+def test_dp_tpr_bound_known_values():
+    assert dp_tpr_bound(0.01, 1.0, 1e-5) == pytest.approx(math.e * 0.01 + 1e-5)
+    # At epsilon = 8 the bound is vacuous above FPR ~ 1 / e^8 ~ 3.4e-4.
+    assert dp_tpr_bound(1e-4, 8.0, 0.0) == pytest.approx(math.exp(8) * 1e-4)
+    assert dp_tpr_bound(0.01, 8.0, 1e-5) > 0.999
+    assert dp_tpr_bound(0.5, 0.0, 0.0) == pytest.approx(0.5)  # epsilon 0: no better than guessing
+    assert dp_tpr_bound(0.01, float("inf")) == 1.0
+
+
+def test_dp_tpr_bound_is_monotone_and_at_least_chance():
+    grid = np.logspace(-5, 0, 50)
+    for eps in (0.5, 1.0, 4.0, 8.0):
+        bound = dp_tpr_bound(grid, eps, 1e-5)
+        assert bound.shape == grid.shape
+        assert np.all(np.diff(bound) >= -1e-12) and np.all(bound >= grid) and np.all(bound <= 1)
+    assert np.all(dp_tpr_bound(grid, 1.0, 1e-5) <= dp_tpr_bound(grid, 8.0, 1e-5))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(fpr=0.1, epsilon=-1.0), "epsilon"), (dict(fpr=0.1, epsilon=float("nan")), "epsilon"),
+    (dict(fpr=0.1, epsilon=1.0, delta=2.0), "delta"), (dict(fpr=1.5, epsilon=1.0), "fpr"),
+    (dict(fpr=[0.1, -0.1], epsilon=1.0), "fpr")])
+def test_dp_tpr_bound_validates(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        dp_tpr_bound(**kwargs)
+
+
+# ---- matched_sample -----------------------------------------------------------------------
+
+def test_matched_sample_copies_the_group_mix():
+    reference = np.array(["A"] * 890 + ["B"] * 110)
+    pool = np.array(["A"] * 1950 + ["B"] * 2050)
+    idx = matched_sample(reference, pool, random_state=3)
+    assert len(set(idx.tolist())) == len(idx) and np.all(np.diff(idx) > 0)
+    share_b = np.mean(pool[idx] == "B")
+    assert share_b == pytest.approx(0.11, abs=0.005)
+    assert np.sum(pool[idx] == "A") >= 1940  # the scarcer group (A) is used almost entirely
+
+
+def test_matched_sample_removes_a_group_only_signal():
+    # Scores that depend on the group only: the unmatched AUC credits the group, the matched one does not.
+    rng = np.random.default_rng(0)
+    ref, pool = np.where(rng.random(3000) < 0.9, "A", "B"), np.where(rng.random(20000) < 0.5, "A", "B")
+    score = lambda g: rng.normal(np.where(g == "A", 1.0, 0.0))
+    s_ref, s_pool = score(ref), score(pool)
+    assert attack_auc(s_ref, s_pool) > 0.6
+    idx = matched_sample(ref, pool, random_state=0)
+    assert abs(attack_auc(s_ref, s_pool[idx]) - 0.5) < 0.02
+
+
+def test_matched_sample_is_reproducible_and_validates():
+    ref, pool = ["A", "A", "B"], ["A"] * 10 + ["B"] * 10
+    assert np.array_equal(matched_sample(ref, pool, random_state=1), matched_sample(ref, pool, random_state=1))
+    with pytest.raises(ValueError, match="missing"):
+        matched_sample(["A", "C"], ["A", "B"])
+    with pytest.raises(ValueError, match="reference_groups"):
+        matched_sample([], ["A"])
+
+
+# ---- proportion_interval and group_error_rates --------------------------------------------
+
+def test_proportion_interval_matches_scipy_clopper_pearson():
+    for k, n in ((0, 20), (1, 200), (37, 100), (20, 20)):
+        ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+        assert proportion_interval(k, n) == pytest.approx((ci.low, ci.high), abs=1e-10)
+
+
+def test_proportion_interval_validates():
+    with pytest.raises(ValueError, match="k"):
+        proportion_interval(5, 4)
+    with pytest.raises(ValueError, match="n"):
+        proportion_interval(0, 0)
+    with pytest.raises(ValueError, match="confidence"):
+        proportion_interval(1, 4, confidence=1.0)
+
+
+def test_group_error_rates_by_hand():
+    y = [0, 0, 1, 1, 0, 1, 0, 1]
+    pred = [0, 1, 1, 0, 0, 1, 1, 1]
+    table = group_error_rates(y, pred, ["B", "B", "B", "B", "A", "A", "A", "A"])
+    assert list(table.index) == ["A", "B"]
+    assert table.loc["A", ["n", "error_rate", "fpr", "fnr"]].tolist() == [4, 0.25, 0.5, 0.0]
+    assert table.loc["B", ["n_negative", "n_positive", "fpr", "fnr"]].tolist() == [2, 2, 0.5, 0.5]
+    for kind in ("error_rate", "fpr", "fnr"):
+        assert np.all(table[f"{kind}_low"] <= table[kind]) and np.all(table[kind] <= table[f"{kind}_high"])
+
+
+def test_group_error_rates_intervals_cover_the_truth_about_95_percent():
+    rng = np.random.default_rng(4)
+    covered = 0
+    for _ in range(200):
+        y = rng.integers(0, 2, 300)
+        pred = np.where(y == 0, rng.random(300) < 0.2, rng.random(300) < 0.7).astype(int)  # FPR 0.2
+        row = group_error_rates(y, pred, np.zeros(300, dtype=int)).iloc[0]
+        covered += row["fpr_low"] <= 0.2 <= row["fpr_high"]
+    assert covered >= 185  # exact intervals are conservative: at least ~95%
+
+
+def test_group_error_rates_validates():
+    with pytest.raises(ValueError, match="both true labels"):
+        group_error_rates([0, 0, 1], [0, 1, 1], ["A", "A", "B"])
+    with pytest.raises(ValueError, match="y_pred"):
+        group_error_rates([0, 1], [0, 2], ["A", "A"])
+    with pytest.raises(ValueError, match="group"):
+        group_error_rates([0, 1], [0, 1], ["A"])
