@@ -250,3 +250,21 @@ def test_plot_validates_metric_and_ceiling():
     with pytest.raises(TypeError, match="ceiling"):
         plot_learning_curves(table, ceiling="high")
     plt.close("all")
+
+
+def test_curve_gaps_pairs_the_repeats_and_reports_their_spread():
+    from dlbio.learning_curves import curve_gaps
+
+    table = pd.DataFrame({"model": ["net", "lr"] * 3, "n_train": [10, 10, 10, 10, 20, 20],
+                          "repeat": [0, 0, 1, 1, 0, 0],
+                          "auroc": [0.70, 0.60, 0.62, 0.60, 0.9, 0.7]})
+    gaps = curve_gaps(table, "net", "lr")
+    assert list(gaps.index) == [10, 20]
+    assert gaps.loc[10, "gap"] == pytest.approx(0.06)
+    assert gaps.loc[10, "sd"] == pytest.approx(np.std([0.10, 0.02], ddof=1))
+    assert gaps.loc[10, "min"] == pytest.approx(0.02) and gaps.loc[10, "max"] == pytest.approx(0.10)
+    assert gaps.loc[20, "repeats"] == 1 and np.isnan(gaps.loc[20, "sd"])
+    with pytest.raises(ValueError, match="baseline"):
+        curve_gaps(table, "net", "forest")
+    with pytest.raises(ValueError, match="metric"):
+        curve_gaps(table, "net", "lr", metric="f1")

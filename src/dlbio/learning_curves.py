@@ -26,7 +26,7 @@ from sklearn.metrics import accuracy_score, roc_auc_score
 
 from ._validation import check_choice, check_finite, check_int, check_random_state, check_xy
 
-__all__ = ["learning_curve", "curve_means", "plot_learning_curves", "METRICS"]
+__all__ = ["learning_curve", "curve_means", "curve_gaps", "plot_learning_curves", "METRICS"]
 
 #: The scores recorded for every fit, in the columns of :func:`learning_curve`'s table.
 METRICS = ("auroc", "accuracy")
@@ -268,6 +268,52 @@ def curve_means(table, metric="auroc") -> pd.DataFrame:
     order = list(dict.fromkeys(table["model"]))
     means = table.pivot_table(index="n_train", columns="model", values=metric, aggfunc="mean")
     return means[order].sort_index()
+
+
+def curve_gaps(table, model, baseline, metric="auroc") -> pd.DataFrame:
+    """How far ``model`` is ahead of ``baseline`` at each size, with its spread over repeats.
+
+    :func:`learning_curve` trains every model on the same random subsets, so the gap can
+    be computed within each repeat (a paired difference) before it is averaged.  The sd
+    over repeats measures how much the gap moves with the training samples drawn (and the
+    seeds they imply); it is NaN where a size has a single repeat.  It does not include
+    the noise of the finite test set.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The result of :func:`learning_curve`.
+    model, baseline : str
+        Two model names in ``table``.
+    metric : {"auroc", "accuracy"}, default="auroc"
+        The score to compare.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``n_train``, with columns ``gap`` (mean of ``model - baseline`` over
+        the repeats), ``sd`` (its standard deviation over the repeats, ddof=1), ``min``,
+        ``max`` and ``repeats``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"model": ["a", "b", "a", "b"], "n_train": [10, 10, 10, 10],
+    ...                       "repeat": [0, 0, 1, 1], "auroc": [0.7, 0.6, 0.8, 0.6]})
+    >>> curve_gaps(table, "a", "b").loc[10, ["gap", "repeats"]].tolist()
+    [0.15000000000000002, 2.0]
+    """
+    table = _check_table(table)
+    metric = check_choice(metric, "metric", list(METRICS))
+    names = list(dict.fromkeys(table["model"]))
+    for name, what in [(model, "model"), (baseline, "baseline")]:
+        if name not in names:
+            raise ValueError(f"{what} must be one of the models in table {names}; got {name!r}.")
+    wide = table.pivot_table(index=["n_train", "repeat"], columns="model", values=metric)
+    gap = (wide[model] - wide[baseline]).groupby(level="n_train")
+    result = pd.DataFrame({"gap": gap.mean(), "sd": gap.std(ddof=1), "min": gap.min(),
+                           "max": gap.max(), "repeats": gap.size().astype(float)})
+    return result.sort_index()
 
 
 def plot_learning_curves(table, metric="auroc", *, ax=None, title="Learning curves",
