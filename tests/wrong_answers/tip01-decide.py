@@ -1,0 +1,138 @@
+"""Plausible wrong answers for tip01-decide; each must lose points (CURRICULUM.md section 6.4)."""
+
+WRONG_ANSWERS = [
+    {
+        "name": "crossover at the first size where the network is ahead, ignoring later sizes",
+        "cell": "ex1-crossover",
+        "source": '''def crossover_size(sizes, baseline, network, margin=0.02):
+    for size, b, n in zip(list(sizes), list(baseline), list(network)):
+        if n - b > margin:
+            return size
+    return None
+''',
+        "loses": ["ex1a-tests"],
+    },
+    {
+        "name": "crossover that ignores the margin argument",
+        "cell": "ex1-crossover",
+        "source": '''def crossover_size(sizes, baseline, network, margin=0.02):
+    sizes = list(sizes)
+    gap = np.asarray(network, dtype=float) - np.asarray(baseline, dtype=float)
+    crossover = None
+    for size, difference in zip(reversed(sizes), gap[::-1]):
+        if difference > 0.02:
+            crossover = size
+        else:
+            break
+    return crossover
+''',
+        "loses": ["ex1a-tests"],
+    },
+    {
+        "name": "gain per point computed as a fraction, not in percentage points",
+        "cell": "ex2-cost",
+        "source": '''def n_parameters(model):
+    last = model[-1]
+    if hasattr(last, "model_"):
+        return int(count_parameters(last.model_))
+    return int(last.coef_.size + last.intercept_.size)
+
+
+def cost_per_point(cost_baseline, cost_network, accuracy_baseline, accuracy_network):
+    gain = accuracy_network - accuracy_baseline
+    if gain <= 0:
+        return math.inf
+    return (cost_network - cost_baseline) / gain
+''',
+        "loses": ["ex2-tests"],
+    },
+    {
+        "name": "normal approximation instead of the binomial",
+        "cell": "ex3-small-test-sets",
+        "source": '''def simulate_test_accuracies(true_accuracy, n_test, n_sets, random_state=None):
+    rng = np.random.default_rng(random_state)
+    sd = math.sqrt(true_accuracy * (1 - true_accuracy) / n_test)
+    return np.round(rng.normal(true_accuracy, sd, n_sets) * n_test) / n_test
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "normal approximation clipped to [0, 1]",
+        "cell": "ex3-small-test-sets",
+        "source": '''def simulate_test_accuracies(true_accuracy, n_test, n_sets, random_state=None):
+    rng = np.random.default_rng(random_state)
+    sd = math.sqrt(true_accuracy * (1 - true_accuracy) / n_test)
+    counts = np.clip(np.round(rng.normal(true_accuracy, sd, n_sets) * n_test), 0, n_test)
+    return counts / n_test
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "ignored seed (a fresh generator on every call)",
+        "cell": "ex3-small-test-sets",
+        "source": '''def simulate_test_accuracies(true_accuracy, n_test, n_sets, random_state=None):
+    rng = np.random.default_rng()
+    return rng.binomial(n_test, true_accuracy, size=n_sets) / n_test
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "ceiling flag without the tolerance for test-set noise",
+        "cell": "ex4-ceiling",
+        "source": '''def bayes_ceiling(proba, y):
+    proba = np.asarray(proba, dtype=float)
+    return {"accuracy": float(np.mean(np.maximum(proba, 1 - proba))),
+            "auroc": float(roc_auc_score(y, proba))}
+
+
+def too_good_to_be_true(score, ceiling, tolerance=0.01):
+    return bool(score > ceiling)
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "advice without evidence: always the network",
+        "cell": "ex5-advice",
+        "source": '''advice = {lab: "network" for lab in cohorts}
+evidence = {lab: "networks learn interactions" for lab in cohorts}
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
+        "name": "advice without evidence: always the simpler model",
+        "cell": "ex5-advice",
+        "source": '''advice = {lab: "logistic regression" for lab in cohorts}
+evidence = {lab: "simple models usually tie" for lab in cohorts}
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
+        "name": "advice from an untuned network against a tuned logistic regression",
+        "cell": "ex5-advice",
+        "source": '''advice, evidence = {}, {}
+for lab, cohort in cohorts.items():
+    X_fit, X_check, y_fit, y_check = train_test_split(cohort.X, cohort.y, test_size=1 / 3, stratify=cohort.y,
+                                                      random_state=0)
+    logistic = tuned_logistic().fit(X_fit, y_fit)
+    net = network(1e-2).fit(X_fit, y_fit)
+    evidence[lab] = bootstrap_auroc(y_check, net.predict_proba(X_check)[:, 1],
+                                    logistic.predict_proba(X_check)[:, 1])
+    advice[lab] = "network" if evidence[lab].low > 0.02 else "logistic regression"
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
+        "name": "advice from the training-set AUROC (the network always fits its own samples better)",
+        "cell": "ex5-advice",
+        "source": '''advice, evidence = {}, {}
+for lab, cohort in cohorts.items():
+    logistic = tuned_logistic().fit(cohort.X, cohort.y)
+    net = tuned_network().fit(cohort.X, cohort.y)
+    gap = (roc_auc_score(cohort.y, net.predict_proba(cohort.X)[:, 1])
+           - roc_auc_score(cohort.y, logistic.predict_proba(cohort.X)[:, 1]))
+    evidence[lab] = gap
+    advice[lab] = "network" if gap > 0.02 else "logistic regression"
+''',
+        "loses": ["ex5-tests"],
+    },
+]
