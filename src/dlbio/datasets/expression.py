@@ -35,6 +35,9 @@ _MAX_LIBRARY_SIZE = 1e8
 # almost all its mass near 0 and whole samples come out with no counts at all (at 1000,
 # half of them).
 _MAX_DISPERSION = 10.0
+# Dispersions at or below this give Poisson counts: a variance m + 1e-12 m**2 is m for any
+# count, and 1 / dispersion must stay a finite Gamma shape.
+_MIN_DISPERSION = 1e-12
 # Names of the independent random sub-streams, in the fixed order they are spawned.
 _STREAMS = ("genes", "activity", "labels", "library", "noise")
 
@@ -192,7 +195,8 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
     prevalence : float, default=0.5
         Expected fraction of positive labels, in (0, 1).
     dispersion : float, default=0.2
-        Negative-binomial dispersion of the counts, in [0, 10]; 0 gives Poisson counts.
+        Negative-binomial dispersion of the counts, in [0, 10]; 0 (or anything up to
+        1e-12) gives Poisson counts.
         Real bulk RNA-seq has roughly 0.01 to 0.4.  Above 10 the counts degenerate (many
         samples with no count in any gene), so larger values are refused.
     library_size : float, default=20000.0
@@ -406,7 +410,7 @@ def make_expression(n_samples=1000, n_genes=200, *, n_informative=20, n_programs
     mean *= (library / mean.sum(axis=1))[:, None]
 
     # ---- 6. Negative-binomial counts as a Gamma-Poisson mixture ("noise"). ----------
-    if dispersion > 0:
+    if dispersion > _MIN_DISPERSION:  # below it, Poisson (the shape 1/dispersion overflows)
         mean = rng["noise"].standard_gamma(1.0 / dispersion, size=mean.shape) * (mean * dispersion)
     counts = rng["noise"].poisson(mean).astype(np.int32)
 

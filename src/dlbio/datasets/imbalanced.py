@@ -103,8 +103,9 @@ def make_imbalanced(n_samples=10_000, n_features=20, *, n_informative=5, prevale
             - ``noise_sd`` (n_features): the within-class standard deviation ``sigma``;
             - ``logit`` and ``proba`` (n_samples): the true ``P(y=1 | x)``;
             - ``bayes_auroc`` and ``bayes_auprc``: AUROC and AUPRC of ``proba`` on these
-              samples, the ceilings for any model (NaN without an informative feature,
-              where every sample has the same probability).
+              samples, the ceilings for any model (without an informative feature,
+              where every sample has the same probability, the no-skill levels 0.5
+              and ``pi``).
         params : dict
             The resolved arguments; ``random_state`` holds the integer seed used.
         DESCR : str
@@ -245,8 +246,8 @@ def make_imbalanced(n_samples=10_000, n_features=20, *, n_informative=5, prevale
     if n_informative > 0:
         bayes_auroc = float(roc_auc_score(y, proba))
         bayes_auprc = float(average_precision_score(y, proba))
-    else:
-        bayes_auroc = bayes_auprc = float("nan")
+    else:  # every sample has the same probability: the ceilings are the no-skill levels
+        bayes_auroc, bayes_auprc = 0.5, float(pi)
 
     width = max(2, len(str(n_features - 1)))
     feature_names = np.array([f"feature_{j:0{width}d}" for j in range(n_features)])

@@ -244,7 +244,7 @@ def make_motif_sequences(n_samples=1000, seq_length=200, *, motifs=1, label="pre
         Plant each site on a random strand (reverse-complemented on "-"), as binding sites
         are in real DNA.  False plants every site on the "+" strand.
     gc_content : float, default=0.5
-        Fraction of G and C in the background, in (0, 1).
+        Fraction of G and C in the background, in [0.01, 0.99].
     layout : {"NCL", "NLC"}, default="NCL"
         Axis order of ``X``: ``"NCL"`` is (n_samples, 4, seq_length), what PyTorch's
         ``Conv1d`` expects; ``"NLC"`` is (n_samples, seq_length, 4), the Keras layout.
@@ -370,8 +370,9 @@ def make_motif_sequences(n_samples=1000, seq_length=200, *, motifs=1, label="pre
     low_k, high_k = _check_instances(n_instances)
     region_start, region_end = _check_region(region, seq_length)
     revcomp = check_bool(revcomp, "revcomp")
-    gc_content = check_fraction(gc_content, "gc_content", low_inclusive=False,
-                                high_inclusive=False)
+    # [0.01, 0.99]: the genomes with the most extreme composition stay within ~0.2 to 0.75,
+    # and a base with probability ~0 would make the background log-odds infinite.
+    gc_content = check_float(gc_content, "gc_content", low=0.01, high=0.99)
     layout = check_choice(layout, "layout", _LAYOUTS)
     return_X_y = check_bool(return_X_y, "return_X_y")
     n_motifs = len(names)
