@@ -1,0 +1,224 @@
+"""Plausible wrong answers for tip03-training; each must lose points (see README.md here)."""
+
+_FIXED_FIT = '''
+
+def fixed_fit(model, X, y, steps=150, lr=1e-2):
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    losses = []
+    for step in range(steps):
+        optimizer.zero_grad()
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+'''
+
+_PROBE = '''
+def loop_is_broken(fit_fn):
+    X = torch.tensor(X_train[:32])
+    y = torch.tensor(np.random.default_rng(0).integers(0, 10, size=32))
+    seed_everything(0)
+    model = MLP(X.shape[1], 10, hidden=(64, 64))
+    losses = fit_fn(model, X, y)
+'''
+
+_TUNE = '''
+def tuned_comparison(X_train, y_train, X_tune, y_tune, seeds):
+    X_fit, X_val, y_fit, y_val = train_test_split(X_train, y_train, test_size=0.25, stratify=y_train,
+                                                  random_state=0)
+    result = {}
+    for name in ("adam", "sgd"):
+        val_scores = [accuracy(train_seeded(0, X_fit, y_fit, optimizer=name, lr=lr), X_val, y_val)
+                      for lr in LR_GRID]
+        best = float(LR_GRID[int(np.argmax(val_scores))])
+'''
+
+WRONG_ANSWERS = [
+    {
+        "name": "ignored seed: a fixed seed instead of the argument",
+        "cell": "ex1-train-seeded",
+        "source": '''
+def train_seeded(seed, X, y, optimizer="adam", epochs=10, lr=None):
+    seed_everything(0)
+    model = MLP(X.shape[1], 2, hidden=(64, 64))
+    fit(model, X, y, optimizer=optimizer, lr=lr, max_epochs=epochs, batch_size=32, device=DEVICE)
+    return model
+''',
+        "loses": ["ex1-tests"],
+    },
+    {
+        "name": "seeded after the model is built",
+        "cell": "ex1-train-seeded",
+        "source": '''
+def train_seeded(seed, X, y, optimizer="adam", epochs=10, lr=None):
+    model = MLP(X.shape[1], 2, hidden=(64, 64))
+    seed_everything(seed)
+    fit(model, X, y, optimizer=optimizer, lr=lr, max_epochs=epochs, batch_size=32, device=DEVICE)
+    return model
+''',
+        "loses": ["ex1-tests"],
+    },
+    {
+        "name": "learning rate argument dropped (always the default)",
+        "cell": "ex1-train-seeded",
+        "source": '''
+def train_seeded(seed, X, y, optimizer="adam", epochs=10, lr=None):
+    seed_everything(seed)
+    model = MLP(X.shape[1], 2, hidden=(64, 64))
+    fit(model, X, y, optimizer=optimizer, max_epochs=epochs, batch_size=32, device=DEVICE)
+    return model
+''',
+        "loses": ["ex1-tests"],
+    },
+    {
+        "name": "population sd (ddof=0) for the seed spread",
+        "cell": "ex2-seed-spread",
+        "source": '''
+def seed_spread(seeds, X_train, y_train, X_tune, y_tune):
+    scores = np.array([accuracy(train_seeded(s, X_train, y_train), X_tune, y_tune) for s in seeds])
+    return {"scores": scores, "mean": float(scores.mean()), "sd": float(scores.std())}
+''',
+        "loses": ["ex2-tests"],
+    },
+    {
+        "name": "training accuracy instead of tuning accuracy",
+        "cell": "ex2-seed-spread",
+        "source": '''
+def seed_spread(seeds, X_train, y_train, X_tune, y_tune):
+    scores = np.array([accuracy(train_seeded(s, X_train, y_train), X_train, y_train) for s in seeds])
+    return {"scores": scores, "mean": float(scores.mean()), "sd": float(scores.std(ddof=1))}
+''',
+        "loses": ["ex2-tests"],
+    },
+    {
+        "name": "a loop whose loss goes down is called working",
+        "cell": "ex3-overfit-one-batch",
+        "source": _PROBE + '''    return bool(losses[-1] >= losses[0])
+''' + _FIXED_FIT,
+        "loses": ["ex3a-tests"],
+    },
+    {
+        "name": "high accuracy on the batch is called working",
+        "cell": "ex3-overfit-one-batch",
+        "source": _PROBE + '''    accuracy_on_batch = (model(X).argmax(1) == y).float().mean().item()
+    return bool(accuracy_on_batch < 0.8)
+''' + _FIXED_FIT,
+        "loses": ["ex3a-tests"],
+    },
+    {
+        "name": "hard-coded diagnosis: every loop is broken",
+        "cell": "ex3-overfit-one-batch",
+        "source": '''
+def loop_is_broken(fit_fn):
+    return True
+''' + _FIXED_FIT,
+        "loses": ["ex3a-tests"],
+    },
+    {
+        "name": "threshold too strict for a correct loop (loss must be exactly 0)",
+        "cell": "ex3-overfit-one-batch",
+        "source": _PROBE + '''    return bool(losses[-1] > 1e-6)
+''' + _FIXED_FIT,
+        "loses": ["ex3a-tests"],
+    },
+    {
+        "name": "fix drops zero_grad along with the softmax",
+        "cell": "ex3-overfit-one-batch",
+        "source": _PROBE + '''    return bool(losses[-1] > 0.1)
+
+
+def fixed_fit(model, X, y, steps=150, lr=1e-2):
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    losses = []
+    for step in range(steps):
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+''',
+        "loses": ["ex3b-tests"],
+    },
+    {
+        "name": "optimisers compared at their shared default learning rate",
+        "cell": "ex4-optimizers",
+        "source": '''
+def tuned_comparison(X_train, y_train, X_tune, y_tune, seeds):
+    return {name: {"lr": 1e-3,
+                   "scores": np.array([accuracy(train_seeded(s, X_train, y_train, optimizer=name), X_tune, y_tune)
+                                       for s in seeds])}
+            for name in ("adam", "sgd")}
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "the tuning set used to choose the learning rate",
+        "cell": "ex4-optimizers",
+        "source": '''
+def tuned_comparison(X_train, y_train, X_tune, y_tune, seeds):
+    result = {}
+    for name in ("adam", "sgd"):
+        tune_scores = [accuracy(train_seeded(0, X_train, y_train, optimizer=name, lr=lr), X_tune, y_tune)
+                       for lr in LR_GRID]
+        best = float(LR_GRID[int(np.argmax(tune_scores))])
+        scores = np.array([accuracy(train_seeded(s, X_train, y_train, optimizer=name, lr=best), X_tune, y_tune)
+                           for s in seeds])
+        result[name] = {"lr": best, "scores": scores}
+    return result
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "Adam's scores never computed (placeholder ones)",
+        "cell": "ex4-optimizers",
+        "source": _TUNE + '''        scores = np.array([accuracy(train_seeded(s, X_train, y_train, optimizer=name, lr=best), X_tune, y_tune)
+                           for s in seeds]) if name == "sgd" else np.ones(len(seeds))
+        result[name] = {"lr": best, "scores": scores}
+    return result
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "ignored seeds: every score from seed 0",
+        "cell": "ex4-optimizers",
+        "source": _TUNE + '''        score = accuracy(train_seeded(0, X_train, y_train, optimizer=name, lr=best), X_tune, y_tune)
+        result[name] = {"lr": best, "scores": np.full(len(seeds), score)}
+    return result
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "scores on the validation split, not the tuning set",
+        "cell": "ex4-optimizers",
+        "source": _TUNE + '''        scores = np.array([accuracy(train_seeded(s, X_fit, y_fit, optimizer=name, lr=best), X_val, y_val)
+                           for s in seeds])
+        result[name] = {"lr": best, "scores": scores}
+    return result
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "numpy numbers left in the run record",
+        "cell": "ex5-run-record",
+        "source": '''
+def make_run_record(config, seed, metrics):
+    return {"config": dict(config), "seed": seed, "versions": library_versions(), "device": str(DEVICE),
+            "metrics": dict(metrics), "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
+        "name": "device recorded as the torch object",
+        "cell": "ex5-run-record",
+        "source": '''
+def make_run_record(config, seed, metrics):
+    return {"config": dict(config), "seed": int(seed), "versions": library_versions(), "device": DEVICE,
+            "metrics": {k: float(v) for k, v in metrics.items()},
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+''',
+        "loses": ["ex5-tests"],
+    },
+]
