@@ -287,20 +287,36 @@ def plot_causal_diagram(edges, positions, *, hidden=(), edge_labels=None, ax=Non
         boxes[name] = ax.text(x, y, name.replace("_", " "), ha="center", va="center",
                               fontsize=11, bbox=style, zorder=3,
                               color="0.35" if name in hidden else "black")
+    xs = [float(positions[n][0]) for n in names]
+    ys = [float(positions[n][1]) for n in names]
+    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
+    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
+    # The size of each box is known only once the text is drawn: draw, then end every arrow at
+    # the edge of its boxes (in data coordinates).
+    ax.figure.canvas.draw()
+    to_data = ax.transData.inverted()
+    half = {}
+    for name, box in boxes.items():
+        (x0, y0), (x1, y1) = to_data.transform(box.get_bbox_patch().get_window_extent())
+        half[name] = (abs(x1 - x0) / 2 + 0.04, abs(y1 - y0) / 2 + 0.04)
+
+    def _edge(name, towards):
+        (cx, cy), (tx, ty) = positions[name], towards
+        dx, dy = float(tx) - float(cx), float(ty) - float(cy)
+        hw, hh = half[name]
+        t = min(hw / abs(dx) if dx else np.inf, hh / abs(dy) if dy else np.inf, 1.0)
+        return float(cx) + t * dx, float(cy) + t * dy
+
     for cause, effect in edges:
-        ax.annotate("", xy=positions[effect], xytext=positions[cause],
-                    arrowprops=dict(arrowstyle="-|>", color="0.2", lw=1.4, shrinkA=22,
-                                    shrinkB=22, mutation_scale=16), zorder=2)
+        ax.annotate("", xy=_edge(effect, positions[cause]), xytext=_edge(cause, positions[effect]),
+                    arrowprops=dict(arrowstyle="-|>", color="0.2", lw=1.4, shrinkA=0,
+                                    shrinkB=0, mutation_scale=16), zorder=2)
         text = edge_labels.get((cause, effect))
         if text:
             (x0, y0), (x1, y1) = positions[cause], positions[effect]
             ax.text((x0 + x1) / 2, (y0 + y1) / 2, str(text), ha="center", va="center",
                     fontsize=9, color=PALETTE["vermillion"], zorder=4,
                     bbox=dict(facecolor="white", edgecolor="none", pad=1.0))
-    xs = [float(positions[n][0]) for n in names]
-    ys = [float(positions[n][1]) for n in names]
-    ax.set_xlim(min(xs) - 0.8, max(xs) + 0.8)
-    ax.set_ylim(min(ys) - 0.6, max(ys) + 0.6)
     ax.set_axis_off()
     ax.set_title(title)
     return ax
