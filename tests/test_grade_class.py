@@ -347,3 +347,19 @@ def test_formgrader_works_first_time_and_students_do_not_see_it(tmp_path):
     for ext in ("formgrader", "create-assignment", "assignment-list", "course-list"):
         assert f"@jupyter/nbgrader:{ext}" in disabled, f"students see nbgrader's {ext}"
     assert "@jupyter/nbgrader:validate-assignment" not in disabled, "students keep the validate button"
+
+
+def test_grading_config_plugs_into_nbgrader_without_patching(tmp_path):
+    from nbgrader.preprocessors import Execute, SaveAutoGrades
+
+    from dlbio.grading.execute import CrashProofExecute
+    from dlbio.grading.worker import grading_config
+
+    config = grading_config((ROOT / "nbgrader_config.py").read_text(), tmp_path, memory_limit=1.5)
+    pipeline = config.Autograde.autograde_preprocessors
+    assert pipeline[0] is CrashProofExecute and issubclass(CrashProofExecute, Execute)
+    assert Execute not in pipeline and SaveAutoGrades in pipeline
+    assert config.OverwriteCells.add_missing_cells is True
+    assert config.CourseDirectory.root == str(tmp_path)
+    assert config.Execute.timeout == 180, "the course's per-cell limit is kept"
+    assert CrashProofExecute(config=config).memory_limit == 1.5

@@ -150,7 +150,8 @@ def _run(client, kits, todo, root, coursedir, config, feedback, progress) -> lis
 
     from .worker import grade_submission
 
-    kit_futures = {slug: client.scatter(kit, broadcast=True) for slug, kit in kits.items()}
+    # One copy of each lesson's kit on every worker (a list, so that the dict travels whole).
+    kit_futures = {slug: client.scatter([kit], broadcast=True)[0] for slug, kit in kits.items()}
     run = uuid.uuid4().hex[:8]
     futures = {}
     for sub in todo:
