@@ -17,8 +17,10 @@ from dlbio.interpret import (  # noqa: E402
     METHODS,
     attribution_auroc,
     confident_correct,
+    filter_activations,
     in_silico_mutagenesis,
     logistic_summary,
+    motif_scan,
     off_simplex_correction,
     plot_attribution_track,
     position_scores,
@@ -27,6 +29,7 @@ from dlbio.interpret import (  # noqa: E402
     reference_attributions,
     single_base_mutants,
     train_motif_cnn,
+    window_to_positions,
 )
 from dlbio.models import MotifCNN  # noqa: E402
 
@@ -449,3 +452,38 @@ def test_logistic_summary_rejects_bad_input():
         logistic_summary(X, [0, 1])
     with pytest.raises(ValueError, match="level"):
         logistic_summary(X, [0, 1, 0, 1], level=1.5)
+
+
+def test_window_to_positions_takes_the_best_covering_window():
+    got = window_to_positions(np.array([[1.0, 3.0, 2.0], [0.0, -1.0, 5.0]]), 5)   # width 3
+    assert np.allclose(got, [[1, 3, 3, 3, 2], [0, 0, 5, 5, 5]])
+    with pytest.raises(ValueError, match="length"):
+        window_to_positions(np.ones((1, 4)), 3)
+
+
+def test_motif_scan_finds_the_motif_on_both_strands_without_a_model(trained):
+    from dlbio.datasets import make_motif_sequences
+
+    data = make_motif_sequences(40, 120, random_state=4)
+    pwm = data.truth.pwms["A"]
+    positives = np.flatnonzero(data.y == 1)
+    scores = motif_scan(data.X[positives], pwm)
+    assert scores.shape == (len(positives), 120)
+    assert np.median(attribution_auroc(scores, data.truth.motif_mask[positives])) > 0.95
+    strands = data.truth.instances.set_index("seq_index").loc[positives, "strand"]
+    assert set(strands) == {"+", "-"}                       # both strands were scored
+    with pytest.raises(ValueError, match="pwm"):
+        motif_scan(data.X[:2], np.ones((4, 5)))
+
+
+def test_filter_activations_ignore_the_head(trained):
+    task = trained
+    X = task.X_test[task.confident[:8]]
+    scores = filter_activations(task.model, X)
+    assert scores.shape == (8, X.shape[2])
+    head_only = filter_activations(randomize_layers(task.model, ["head"], random_state=3), X)
+    assert np.array_equal(scores, head_only)
+    everything = filter_activations(randomize_layers(task.model, ["head", "conv"], random_state=3), X)
+    assert np.median(rank_similarity(scores, everything)) < 0.5
+    with pytest.raises(TypeError, match="conv"):
+        filter_activations(nn.Sequential(nn.Flatten(), nn.Linear(8, 2)), X)

@@ -13,6 +13,8 @@ around it that students are not meant to write themselves:
   methods, :func:`in_silico_mutagenesis` for ISM), to check hand-written ones against;
 - :func:`randomize_layers` re-initialises chosen layers, for the sanity checks of
   Adebayo et al. (2018), and :func:`rank_similarity` compares two explanations by rank;
+- :func:`motif_scan` and :func:`filter_activations` are two "explanations" that ignore all or
+  part of the model, to test sanity checks with;
 - :func:`off_simplex_correction` removes the part of an input gradient that points off the
   one-hot simplex (Majdandzic et al. 2023);
 - :func:`plot_attribution_track` draws one sequence's scores with the motif marked;
@@ -67,6 +69,9 @@ __all__ = [
     "randomize_layers",
     "rank_similarity",
     "off_simplex_correction",
+    "window_to_positions",
+    "motif_scan",
+    "filter_activations",
     "plot_attribution_track",
     "train_motif_cnn",
     "logistic_summary",
@@ -623,6 +628,111 @@ def off_simplex_correction(gradients) -> np.ndarray:
     """
     array = _as_float_array(gradients, "gradients", 3)
     return array - array.mean(axis=1, keepdims=True)
+
+
+def window_to_positions(window_scores, length) -> np.ndarray:
+    """Spread scores of sliding windows back to positions: each position gets the largest
+    score of the windows that cover it.
+
+    Parameters
+    ----------
+    window_scores : array-like of shape (n, n_windows)
+        One score per window start; window ``j`` covers positions ``j`` to
+        ``j + length - n_windows`` (all windows have the same width).
+    length : int
+        Sequence length, at least ``n_windows``.
+
+    Returns
+    -------
+    ndarray of float64, shape (n, length)
+
+    Examples
+    --------
+    >>> window_to_positions(np.array([[1.0, 3.0, 2.0]]), 4)     # windows of width 2
+    array([[1., 3., 3., 2.]])
+    """
+    scores = _as_float_array(window_scores, "window_scores", 2)
+    n, n_windows = scores.shape
+    length = check_int(length, "length", low=max(1, n_windows))
+    width = length - n_windows + 1
+    out = np.full((n, length), -np.inf)
+    for offset in range(width):
+        out[:, offset:offset + n_windows] = np.maximum(out[:, offset:offset + n_windows], scores)
+    return out
+
+
+def motif_scan(X, pwm) -> np.ndarray:
+    """Score every position by its best match to a motif, without any model.
+
+    The log-odds score of a window is the sum over its bases of ``log2(pwm / 0.25)``; both
+    strands are scanned, and each position gets the best score of the windows that cover it
+    (:func:`window_to_positions`).  This is a *plausible* picture of the motif, often with a
+    perfect AUROC against the planted sites, but it explains no model: it is the same for a
+    trained and a random network, which is what a sanity check must catch.
+
+    Parameters
+    ----------
+    X : array-like or torch.Tensor of shape (n, 4, length)
+        One-hot sequences (channels A, C, G, T).
+    pwm : array-like of shape (4, width)
+        Position weight matrix (probabilities, each column summing to 1), for example
+        ``truth.pwms["A"]`` of :func:`dlbio.datasets.make_motif_sequences`.
+
+    Returns
+    -------
+    ndarray of float64, shape (n, length)
+    """
+    sequences = _as_sequences(X).numpy().astype(np.float64)
+    matrix = _as_float_array(pwm, "pwm", 2)
+    if matrix.shape[0] != 4 or (matrix <= 0).any() or not np.allclose(matrix.sum(axis=0), 1.0):
+        raise ValueError(f"pwm must have shape (4, width) with positive probabilities summing to 1 "
+                         f"in each column; got shape {matrix.shape}.")
+    width = matrix.shape[1]
+    if sequences.shape[1] != 4 or sequences.shape[2] < width:
+        raise ValueError(f"X must have shape (n, 4, length) with length >= {width}; got "
+                         f"{tuple(sequences.shape)}.")
+    weights = np.log2(matrix / 0.25)
+    reverse = weights[::-1, ::-1]          # the reverse complement (A<->T, C<->G, reversed)
+    n_windows = sequences.shape[2] - width + 1
+    forward = np.zeros((len(sequences), n_windows))
+    backward = np.zeros((len(sequences), n_windows))
+    for t in range(width):
+        column = sequences[:, :, t:t + n_windows]
+        forward += np.einsum("c,ncj->nj", weights[:, t], column)
+        backward += np.einsum("c,ncj->nj", reverse[:, t], column)
+    return window_to_positions(np.maximum(forward, backward), sequences.shape[2])
+
+
+def filter_activations(model, X) -> np.ndarray:
+    """Score every position by the strongest first-layer filter activation covering it.
+
+    Uses only the convolution layer ``model.conv`` (ReLU of its output, the largest over the
+    filters, spread to positions by :func:`window_to_positions`), and ignores the rest of the
+    network.  It therefore cannot change when the head is randomised: an "explanation" that
+    passes a sanity check which randomises only the whole network, and fails one that counts
+    the head.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A network with a ``conv`` attribute (a ``Conv1d``), such as
+        :class:`dlbio.models.MotifCNN`.
+    X : array-like or torch.Tensor of shape (n, channels, length)
+        One-hot sequences.
+
+    Returns
+    -------
+    ndarray of float64, shape (n, length)
+    """
+    model = _check_model(model)
+    conv = getattr(model, "conv", None)
+    if not isinstance(conv, nn.Conv1d):
+        raise TypeError(f"model must have a Conv1d layer named 'conv' (a MotifCNN); got "
+                        f"{type(conv).__name__}.")
+    inputs = _as_sequences(X)
+    with torch.no_grad():
+        activation = torch.relu(conv(inputs.to(_model_device(model)))).amax(dim=1)
+    return window_to_positions(activation.cpu().numpy(), inputs.shape[2])
 
 
 # ----------------------------------------------------------------------------------------
