@@ -346,7 +346,7 @@ def test_a_failed_evaluation_is_not_counted(fitted):
     (dict(on_reuse="ignore"), ValueError, "on_reuse"),
     (dict(name=""), ValueError, "name"),
     (dict(name=3), TypeError, "name"),
-    (dict(y=[0, 1, 2]), ValueError, "y_true"),
+    (dict(y=[0, 1, 2]), ValueError, "y must hold binary labels"),  # names LockedTestSet's y
     (dict(y=[1, 1, 1]), ValueError, "both classes"),
     (dict(X=np.zeros((4, 2))), ValueError, "same number of samples"),
     (dict(X=5), TypeError, "X"),

@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dlbio import datasets
-from dlbio.evaluation import (format_panel, identity_clusters, metric_panel,
+from dlbio.evaluation import (format_panel, identity_clusters, metric_panel, multiclass_panel,
                               pairwise_identity, summarize_scores, train_tune_test_split)
 from dlbio.models import MLP
 from dlbio.training import History, accuracy, fit, predict, predict_proba
@@ -605,3 +605,140 @@ def test_fuzz_summarize_scores(scores):
     assert len(table) == len(scores)
     for name, values in scores.items():
         assert table.loc[name, "mean"] == pytest.approx(np.mean(values))
+
+
+@FUZZ
+@given(k=st.integers(2, 4), n=st.integers(4, 16), seed=SEED, fuzzed=arguments(
+    {}, dict(y_true=st.one_of(st.lists(st.one_of(st.integers(-1, 5), st.floats(0, 4)),
+                                       max_size=16), JUNK),
+             y_proba=st.one_of(st.lists(st.lists(ANY_FLOAT, min_size=3, max_size=3),
+                                        max_size=6), JUNK))))
+def test_fuzz_multiclass_panel(k, n, seed, fuzzed):
+    rng = np.random.default_rng(seed)
+    y = np.arange(n) % k
+    proba = rng.dirichlet(np.ones(k), size=n)
+    y_true, y_proba = fuzzed.get("y_true", y), fuzzed.get("y_proba", proba)
+    panel, error = call(multiclass_panel, y_true, y_proba)
+    if error is not None:
+        assert_names_a_parameter(error, multiclass_panel)
+        return
+    assert_finite(panel, "panel")
+    assert_finite(panel["per_class"], "per_class")
+    for key in ("accuracy", "balanced_accuracy", "macro_auroc", "micro_auroc"):
+        assert 0.0 <= panel[key] <= 1.0, key
+    assert panel["per_class"]["n"].sum() == panel["n"] == len(y_true)
+    assert panel["macro_auroc"] == pytest.approx(panel["per_class"]["auroc"].mean())
+
+
+# ---------------------------------------------------------------------------------------
+# The estimator, threads and devices, the locked test set, learning curves
+# ---------------------------------------------------------------------------------------
+ESTIMATOR_VALID = dict(hidden=st.sampled_from([(), (4,)]), batch_size=st.integers(4, 16),
+                       max_epochs=st.integers(1, 2), patience=st.none(),
+                       validation_fraction=st.floats(0.2, 0.5), random_state=SEED)
+ESTIMATOR_FUZZ = dict(hidden=st.one_of(st.just(4), st.just((0,)), st.just((10**7, 10**7)),
+                                       JUNK),
+                      dropout=real(0.0, 1.0), lr=real(1e-4, 1.0), batch_size=size(1, 16),
+                      max_epochs=size(1, 2), patience=size(1, 2),
+                      validation_fraction=real(0.0, 1.0), random_state=st.one_of(SEED, JUNK))
+
+
+@FEW
+@given(params=arguments(ESTIMATOR_VALID, ESTIMATOR_FUZZ), n=st.integers(6, 30))
+def test_fuzz_neural_net_classifier(params, n):
+    from dlbio.estimators import NeuralNetClassifier
+
+    X = np.random.default_rng(0).normal(size=(n, 3))
+    y = np.where(X[:, 0] > 0, "case", "control")
+    model, error = call(lambda: NeuralNetClassifier(**params).fit(X, y))
+    if error is not None:
+        assert_names_a_parameter(error, NeuralNetClassifier)
+        return
+    proba = model.predict_proba(X)
+    assert_finite(proba, "predict_proba")
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-9)
+    assert set(model.predict(X)) <= {"case", "control"}
+    again, _ = call(lambda: NeuralNetClassifier(**params).fit(X, y))
+    np.testing.assert_array_equal(proba, again.predict_proba(X))  # same random_state
+
+
+@pytest.mark.parametrize("value", [-1, 0, 10**6, 2**40, True, 1.5, "2", None])
+def test_sweep_thread_counts(value):
+    from dlbio.training import limit_threads
+
+    try:
+        result, error = call(limit_threads, value)
+        if error is not None:
+            assert_names_a_parameter(error, limit_threads)
+        else:
+            assert result == value
+    finally:
+        limit_threads(1)
+
+
+@pytest.mark.parametrize("value", ["cpu", "cpu:0", "cpu:1", "cuda:99", "gpu", "", "CPU",
+                                   0, None, 1.5, torch.device("cpu", 3)])
+def test_sweep_devices(value):
+    from dlbio.training import select_device
+
+    device, error = call(select_device, value)
+    if error is not None:
+        assert_names_a_parameter(error, select_device)
+    else:
+        assert isinstance(device, torch.device) and device.index in (None, 0)
+
+
+@FEW
+@given(n=st.integers(0, 8), fuzzed=arguments({}, dict(
+    X=st.one_of(st.just(None), st.just("abc"), st.just(np.zeros((3, 2)))),
+    y=st.one_of(st.lists(st.integers(-1, 2), max_size=8), JUNK),
+    on_reuse=st.sampled_from(["raise", "warn", "ignore", None]))))
+def test_fuzz_locked_test_set(n, fuzzed):
+    from dlbio.evaluation import LockedTestSet
+
+    X = fuzzed.get("X", np.zeros((n, 2)))
+    y = fuzzed.get("y", np.arange(n) % 2)
+    locked, error = call(LockedTestSet, X, y, on_reuse=fuzzed.get("on_reuse", "raise"))
+    if error is not None:
+        assert_names_a_parameter(error, LockedTestSet)
+    else:
+        assert locked.n_samples == len(y) >= 2 and locked.n_uses == 0
+
+
+@FEW
+@given(args=arguments(
+    dict(sizes=st.sampled_from([[10], [10, 20]]), n_repeats=st.integers(1, 2), seed=SEED),
+    dict(sizes=st.one_of(st.lists(size(2, 40), max_size=3), JUNK),
+         n_repeats=st.one_of(size(1, 2), st.lists(st.integers(-1, 2), max_size=3)),
+         pool=st.sampled_from(["nan", "three classes", "one feature", "text"]),
+         model=st.sampled_from(["SVC", "not a model", "factory"]))))
+def test_fuzz_learning_curve(args):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import SVC
+
+    from dlbio.learning_curves import learning_curve
+
+    X = np.random.default_rng(1).normal(size=(80, 2))
+    y = (X[:, 0] > 0).astype(int)
+    X_pool, y_pool = X[:40], y[:40]
+    pool = args.get("pool")
+    if pool == "nan":
+        X_pool = np.where(X_pool > 1.5, np.nan, X_pool)
+    elif pool == "three classes":
+        y_pool = y_pool + (X_pool[:, 1] > 1)
+    elif pool == "one feature":
+        X_pool = X_pool[:, :1]
+    elif pool == "text":
+        X_pool = X_pool.astype(str)
+    model = {None: LogisticRegression(), "SVC": SVC(), "not a model": 3,
+             "factory": lambda n: LogisticRegression(C=1.0 / n)}[args.get("model")]
+    kwargs = dict(n_repeats=args["n_repeats"], random_state=args["seed"])
+    table, error = call(learning_curve, {"m": model}, X_pool, y_pool, X[40:], y[40:],
+                        args["sizes"], **kwargs)
+    if error is not None:
+        assert_names_a_parameter(error, learning_curve, extra=["estimators['m']"])
+        return
+    assert_finite(table[["auroc", "accuracy"]], "table")
+    again, _ = call(learning_curve, {"m": model}, X_pool, y_pool, X[40:], y[40:],
+                    args["sizes"], **kwargs)
+    assert_same(table.drop(columns="fit_seconds"), again.drop(columns="fit_seconds"))

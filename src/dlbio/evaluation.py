@@ -34,7 +34,7 @@ from ._validation import check_choice, check_float, check_int, check_random_stat
 
 __all__ = ["metric_panel", "format_panel", "summarize_scores", "format_mean_sd",
            "results_table", "best_candidate_scores", "train_tune_test_split", "LockedTestSet",
-           "TestSetReuseError", "pairwise_identity", "identity_clusters",
+           "TestSetReuseError", "pairwise_identity", "identity_clusters", "multiclass_panel",
            "proportion_interval", "group_error_rates", "bootstrap_auroc"]
 
 #: Keys of the dictionary returned by :func:`metric_panel`, in display order.
@@ -60,17 +60,17 @@ def _as_1d(values, name: str) -> np.ndarray:
     return array
 
 
-def _check_labels(y_true) -> np.ndarray:
-    y = _as_1d(y_true, "y_true")
+def _check_labels(y_true, name: str = "y_true") -> np.ndarray:
+    y = _as_1d(y_true, name)
     if y.dtype == bool:
         return y.astype(np.int64)
     if not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
-        raise TypeError(f"y_true must hold binary labels 0/1 (or True/False); got values of "
+        raise TypeError(f"{name} must hold binary labels 0/1 (or True/False); got values of "
                         f"dtype {y.dtype}.")
     bad = ~np.isin(y, (0, 1))
     if bad.any():
         seen = np.unique(y[bad])[:5]
-        raise ValueError(f"y_true must hold binary labels in {{0, 1}} (or True/False); got "
+        raise ValueError(f"{name} must hold binary labels in {{0, 1}} (or True/False); got "
                          f"other values such as {seen.tolist()}.")
     return y.astype(np.int64)
 
@@ -249,6 +249,104 @@ def format_panel(panel, *, digits=3) -> str:
     return (f"n={int(panel['n'])}  prevalence={f('prevalence')}  accuracy={f('accuracy')}  "
             f"balanced_accuracy={f('balanced_accuracy')}  AUROC={f('auroc')}  "
             f"AUPRC={f('auprc')} (no skill: {f('prevalence')})  MCC={f('mcc')}")
+
+
+def multiclass_panel(y_true, y_proba) -> dict:
+    """Metrics for a classifier of K >= 2 classes: one-vs-rest AUROC and a per-class table.
+
+    Each class ``k`` is scored one-vs-rest: is a sample of class ``k`` (positive) or of any
+    other class (negative), with ``y_proba[:, k]`` as the score.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        Integer class labels 0 to K-1 (whole-number floats are accepted).  Every class must
+        occur, and no class may hold every sample.
+    y_proba : array-like of shape (n_samples, K)
+        Predicted class probabilities, as from ``predict_proba``: finite values in [0, 1]
+        whose rows sum to 1.
+
+    Returns
+    -------
+    dict
+        ``n``, ``n_classes``;
+        ``accuracy``: fraction of samples whose most probable class is the true one (no
+        skill: the largest class prevalence);
+        ``balanced_accuracy``: the mean over classes of the fraction of that class
+        predicted correctly (no skill: ``1 / K``);
+        ``macro_auroc``: the mean of the K one-vs-rest AUROCs, every class weighted
+        equally, so rare classes count as much as common ones (no skill: 0.5);
+        ``micro_auroc``: one AUROC over all ``n * K`` (sample, class) pairs, dominated by
+        the common classes (no skill: 0.5);
+        ``per_class``: a DataFrame with one row per class and the columns ``n``,
+        ``prevalence``, ``auroc``, ``auprc`` (no skill: the prevalence), ``recall`` (the
+        fraction of the class predicted as it) and ``precision`` (the fraction of the
+        predictions of the class that are right; 0 when it is never predicted).
+
+    Examples
+    --------
+    >>> panel = multiclass_panel([0, 1, 2, 2], [[0.8, 0.1, 0.1], [0.2, 0.7, 0.1],
+    ...                                          [0.1, 0.2, 0.7], [0.5, 0.1, 0.4]])
+    >>> panel["accuracy"], panel["macro_auroc"]
+    (0.75, 1.0)
+    >>> panel["per_class"]["recall"].tolist()
+    [1.0, 1.0, 0.5]
+    """
+    try:
+        proba = np.asarray(y_proba, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"y_proba must be a 2-D array of probabilities; got an object of "
+                        f"type {type(y_proba).__name__}.") from None
+    if proba.ndim != 2 or proba.shape[1] < 2:
+        raise ValueError(f"y_proba must have shape (n_samples, n_classes) with at least 2 "
+                         f"classes; got shape {proba.shape}.")
+    n_classes = proba.shape[1]
+    labels = _as_1d(y_true, "y_true")
+    if labels.dtype.kind not in "biuf":
+        raise TypeError(f"y_true must hold integer class labels 0 to {n_classes - 1}; got "
+                        f"values of dtype {labels.dtype}.")
+    if labels.dtype.kind == "f" and not (np.isfinite(labels).all()
+                                         and np.array_equal(labels, np.round(labels))):
+        raise ValueError(f"y_true must hold integer class labels 0 to {n_classes - 1}; got "
+                         "values that are not whole numbers.")
+    labels = labels.astype(np.int64)
+    if len(labels) != len(proba):
+        raise ValueError(f"y_true and y_proba must have the same number of samples; got "
+                         f"{len(labels)} labels and {len(proba)} rows.")
+    if not np.isfinite(proba).all() or proba.min() < 0 or proba.max() > 1 or not np.allclose(
+            proba.sum(axis=1), 1.0, atol=1e-6):
+        raise ValueError("y_proba must hold finite probabilities in [0, 1] whose rows sum to "
+                         "1 (use predict_proba, or a softmax of the logits).")
+    counts = np.bincount(labels[(labels >= 0) & (labels < n_classes)], minlength=n_classes)
+    if len(labels) and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(f"y_true must hold class labels 0 to {n_classes - 1} (one column of "
+                         f"y_proba per class); got labels from {labels.min()} to "
+                         f"{labels.max()}.")
+    if (counts == 0).any() or (counts == len(labels)).any():
+        raise ValueError(f"y_true must contain every one of the {n_classes} classes, and "
+                         f"more than one class, for one-vs-rest AUROC; got class counts "
+                         f"{counts.tolist()}.")
+
+    predicted = proba.argmax(axis=1)
+    one_hot = labels[:, None] == np.arange(n_classes)[None, :]
+    rows = []
+    for k in range(n_classes):
+        is_k, said_k = one_hot[:, k], predicted == k
+        rows.append({"n": int(counts[k]), "prevalence": counts[k] / len(labels),
+                     "auroc": float(roc_auc_score(is_k, proba[:, k])),
+                     "auprc": float(average_precision_score(is_k, proba[:, k])),
+                     "recall": float(np.mean(said_k[is_k])),
+                     "precision": float(np.mean(is_k[said_k])) if said_k.any() else 0.0})
+    per_class = pd.DataFrame(rows, index=pd.Index(range(n_classes), name="class"))
+    return {
+        "n": int(len(labels)),
+        "n_classes": int(n_classes),
+        "accuracy": float(np.mean(predicted == labels)),
+        "balanced_accuracy": float(per_class["recall"].mean()),
+        "macro_auroc": float(per_class["auroc"].mean()),
+        "micro_auroc": float(roc_auc_score(one_hot.ravel(), proba.ravel())),
+        "per_class": per_class,
+    }
 
 
 # ----------------------------------------------------------------------------------------
@@ -707,7 +805,7 @@ class LockedTestSet:
         if not name.strip():
             raise ValueError(f"name must be a non-empty string; got {name!r}.")
         self._name = name
-        labels = _check_labels(y)
+        labels = _check_labels(y, "y")
         try:
             n_x = len(X)
         except TypeError:

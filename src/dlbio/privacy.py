@@ -37,6 +37,7 @@ from torch import nn
 
 from ._validation import check_float, check_int, check_random_state
 from .training import (
+    MAX_LR,
     OPTIMIZERS,
     _check_finite,
     _check_label_range,
@@ -563,7 +564,7 @@ def train_dp(model: nn.Module, X, y, *, target_epsilon, target_delta=1e-5, epoch
     epochs = check_int(epochs, "epochs", low=1)
     batch_size = check_int(batch_size, "batch_size", low=1)
     max_grad_norm = check_float(max_grad_norm, "max_grad_norm", low=0.0, low_inclusive=False)
-    lr = check_float(lr, "lr", low=0.0, low_inclusive=False)
+    lr = check_float(lr, "lr", low=0.0, low_inclusive=False, high=MAX_LR)
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {sorted(OPTIMIZERS)}; got {optimizer!r}.")
     _, seed = check_random_state(random_state)

@@ -47,6 +47,11 @@ __all__ = [
     "NeuralNetClassifier",
 ]
 
+#: The largest learning rate :func:`fit` accepts.  Useful rates are below 1; from about
+#: 3e37 on, Adam's first step no longer fits in a float32 and torch fails with an
+#: overflow error instead of a readable one.
+MAX_LR = 1e6
+
 #: Optimizers that can be chosen by name in :func:`fit`.
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -667,8 +672,8 @@ def fit(model: nn.Module, X, y, *, X_tune=None, y_tune=None, loss_fn=None,
     optimizer : {"adam", "adamw", "sgd"} or torch.optim.Optimizer subclass, default="adam"
         The optimization algorithm.
     lr : float, optional
-        Learning rate.  ``None`` keeps the optimizer's own default (1e-3 for Adam, AdamW and
-        SGD in PyTorch 2.x).  Defaults matter: look them up rather than guess.
+        Learning rate, in (0, 1e6].  ``None`` keeps the optimizer's own default (1e-3 for
+        Adam, AdamW and SGD in PyTorch 2.x).  Defaults matter: look them up rather than guess.
     weight_decay : float, optional
         L2 penalty (decoupled for AdamW).  ``None`` keeps the optimizer's own default
         (0 for Adam and SGD, 0.01 for AdamW).
@@ -719,7 +724,7 @@ def fit(model: nn.Module, X, y, *, X_tune=None, y_tune=None, loss_fn=None,
         raise TypeError(f"loss_fn must be callable, such as torch.nn.CrossEntropyLoss(), or "
                         f"None; got {loss_fn!r}.")
     if lr is not None:
-        lr = check_float(lr, "lr", low=0.0, low_inclusive=False)
+        lr = check_float(lr, "lr", low=0.0, low_inclusive=False, high=MAX_LR)
     if weight_decay is not None:
         weight_decay = check_float(weight_decay, "weight_decay", low=0.0)
     batch_size = check_int(batch_size, "batch_size", low=1)
