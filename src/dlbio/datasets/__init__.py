@@ -30,8 +30,9 @@ from .families import make_sequence_families
 from .imbalanced import make_imbalanced
 from .batches import make_batch_expression
 from .repeated import make_repeated_measures
-from .sequences import make_motif_sequences
+from .sequences import make_motif_sequences, mutate_motif
 
 __all__ = ["Bunch", "make_expression", "make_batch_expression", "make_repeated_measures",
            "make_clinical", "make_cohort",
-           "make_sequence_families", "make_imbalanced", "make_motif_sequences"]
+           "make_sequence_families", "make_imbalanced", "make_motif_sequences",
+           "mutate_motif"]

@@ -21,7 +21,7 @@ from .._validation import (
     check_random_state,
 )
 
-__all__ = ["make_motif_sequences", "MOTIFS", "ALPHABET"]
+__all__ = ["make_motif_sequences", "mutate_motif", "MOTIFS", "ALPHABET"]
 
 #: The order of the one-hot channels: A, C, G, T.
 ALPHABET = "ACGT"
@@ -38,6 +38,52 @@ MOTIFS = {
     "E": "CGAGTTCATAGT",
     "F": "CACAACGCAGTT",
 }
+
+def mutate_motif(consensus, n_substitutions, *, random_state=None):
+    """Return a copy of a consensus motif with ``n_substitutions`` bases changed.
+
+    The positions are distinct and chosen uniformly; each chosen base is replaced by one of
+    the three other bases, chosen uniformly.  Use it to make a motif that is *related but
+    different*, for example the binding site of a paralogous transcription factor, or the
+    same factor's site in another species.
+
+    Parameters
+    ----------
+    consensus : str
+        A consensus of the letters A, C, G, T (case-insensitive), or the name of a built-in
+        motif in :data:`MOTIFS` (``"A"`` to ``"F"``).
+    n_substitutions : int
+        Number of positions to change, in [0, len(consensus)].
+    random_state : None, int or numpy.random.Generator, default=None
+        Seed; the same seed gives the same mutant.
+
+    Returns
+    -------
+    str
+        The mutated consensus, upper case, with exactly ``n_substitutions`` differences.
+
+    Examples
+    --------
+    >>> mutant = mutate_motif("A", 3, random_state=0)
+    >>> len(mutant), sum(a != b for a, b in zip(mutant, MOTIFS["A"]))
+    (12, 3)
+    """
+    if not isinstance(consensus, str):
+        raise TypeError(f"consensus must be a string of A, C, G, T or a built-in motif name "
+                        f"from {sorted(MOTIFS)}; got {consensus!r} of type "
+                        f"{type(consensus).__name__}.")
+    text = MOTIFS.get(consensus, consensus).upper()
+    if not text or set(text) - set(ALPHABET):
+        raise ValueError(f"consensus must be a string of A, C, G, T or a built-in motif name "
+                         f"from {sorted(MOTIFS)}; got {consensus!r}.")
+    n_substitutions = check_int(n_substitutions, "n_substitutions", low=0, high=len(text))
+    rng, _ = check_random_state(random_state)
+    bases = list(text)
+    for position in rng.choice(len(bases), size=n_substitutions, replace=False):
+        others = [base for base in ALPHABET if base != bases[position]]
+        bases[position] = others[int(rng.integers(3))]
+    return "".join(bases)
+
 
 # Names of the independent random sub-streams, in the fixed order they are spawned.
 _STREAMS = ("labels", "background", "placement", "motif_bases")
