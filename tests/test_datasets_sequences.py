@@ -447,3 +447,34 @@ def test_built_in_motifs_are_used_and_are_distinct(small):
         for b in names[i + 1:]:
             for other in (MOTIFS[b], revcomp(MOTIFS[b])):
                 assert best_overlap(MOTIFS[a], other) <= 6, (a, b)
+
+
+# ----------------------------------------------------------------------------------------
+# mutate_motif: related-but-different motifs (tip 5)
+# ----------------------------------------------------------------------------------------
+from dlbio.datasets import mutate_motif  # noqa: E402
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 5, 12])
+def test_mutate_motif_changes_exactly_k_bases(k):
+    mutant = mutate_motif("A", k, random_state=k)
+    assert len(mutant) == 12 and set(mutant) <= set(ALPHABET)
+    assert sum(a != b for a, b in zip(mutant, MOTIFS["A"])) == k
+
+
+def test_mutate_motif_is_a_pure_function_of_its_seed_and_accepts_a_consensus():
+    assert mutate_motif("acgtacgtac", 3, random_state=1) == mutate_motif("ACGTACGTAC", 3, random_state=1)
+    mutants = {mutate_motif("B", 2, random_state=seed) for seed in range(10)}
+    assert len(mutants) > 1
+
+
+@pytest.mark.parametrize("args, error, match", [
+    (("A", 13), ValueError, "n_substitutions"),
+    (("A", -1), ValueError, "n_substitutions"),
+    (("ACGU", 1), ValueError, "consensus"),
+    ((42, 1), TypeError, "consensus"),
+    (("A", 1.0), TypeError, "n_substitutions"),
+])
+def test_mutate_motif_rejects_bad_arguments_by_name(args, error, match):
+    with pytest.raises(error, match=match):
+        mutate_motif(*args)
