@@ -10,6 +10,7 @@ estimators  a scikit-learn-compatible neural-network classifier
 evaluation  the metric panel and model-comparison tables
 learning_curves  learning curves of several models on one held-out test set (tip 1)
 tuning      the search space and a parallel Optuna study (tip 6)
+transfer    pre-trained motif CNNs and the ways to reuse them, paired over seeds (tip 5)
 interpret   attributions scored against the planted motif, ISM, sanity checks (tip 8)
 privacy     membership-inference scores and DP-SGD training (tip 10)
 plotting    the course's plot style
