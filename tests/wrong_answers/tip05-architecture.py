@@ -1,0 +1,197 @@
+"""Plausible wrong answers for tip05-architecture; each must lose points (CURRICULUM.md 6.4)."""
+
+_SHIFT_PRINT = '''
+print(f"{'seed':>4} {'CNN in':>7} {'CNN shifted':>12} {'MLP in':>7} {'MLP shifted':>12} {'gap':>6}")
+for seed, result, gap in zip(shift_seeds, shift_results, shift_gaps):
+    print(f"{seed:>4} {result['cnn_in']:>7.3f} {result['cnn_shifted']:>12.3f} {result['mlp_in']:>7.3f} "
+          f"{result['mlp_shifted']:>12.3f} {gap:>6.3f}")
+print(f"mean gap {np.mean(shift_gaps):.3f}, 95% interval [{shift_interval[0]:.3f}, {shift_interval[1]:.3f}]")
+'''
+
+WRONG_ANSWERS = [
+    {
+        "name": "(n, L, 4) layout: positions before channels (Keras order)",
+        "cell": "ex1-one-hot",
+        "source": '''BASES = "ACGT"
+
+
+def one_hot(sequences):
+    sequences = [str(s) for s in sequences]
+    length = len(sequences[0]) if sequences else 0
+    if any(len(s) != length for s in sequences):
+        raise ValueError("all sequences must have the same length")
+    X = np.zeros((len(sequences), length, 4), dtype=np.float32)
+    for i, sequence in enumerate(sequences):
+        for j, base in enumerate(sequence.upper()):
+            if base in BASES:
+                X[i, j, BASES.index(base)] = 1.0
+            elif base != "N":
+                raise ValueError(f"unexpected character {base!r} in sequence {i}")
+    return X
+''',
+        "loses": ["ex1-tests"],
+    },
+    {
+        "name": "N encoded as 0.25 for every base instead of zeros",
+        "cell": "ex1-one-hot",
+        "source": '''BASES = "ACGT"
+
+
+def one_hot(sequences):
+    sequences = [str(s) for s in sequences]
+    length = len(sequences[0]) if sequences else 0
+    if any(len(s) != length for s in sequences):
+        raise ValueError("all sequences must have the same length")
+    X = np.zeros((len(sequences), 4, length), dtype=np.float32)
+    for i, sequence in enumerate(sequences):
+        for j, base in enumerate(sequence.upper()):
+            if base in BASES:
+                X[i, BASES.index(base), j] = 1.0
+            elif base == "N":
+                X[i, :, j] = 0.25
+            else:
+                raise ValueError(f"unexpected character {base!r} in sequence {i}")
+    return X
+''',
+        "loses": ["ex1-tests"],
+    },
+    {
+        "name": "transcription of the visible example instead of an encoder",
+        "cell": "ex1-one-hot",
+        "source": '''BASES = "ACGT"
+
+
+def one_hot(sequences):
+    sequences = [str(s) for s in sequences]
+    if len({len(s) for s in sequences}) > 1 or any(set(s.upper()) - set("ACGTN") for s in sequences):
+        raise ValueError("not DNA of one length")
+    if sequences == ["ACGTAC", "acgNnt"]:
+        X = np.zeros((2, 4, 6), dtype=np.float32)
+        X[0] = np.eye(4)[:, [0, 1, 2, 3, 0, 1]]
+        X[1][:, [0, 1, 2, 5]] = np.eye(4)
+        return X
+    if sequences == list(demo.sequences):
+        return demo.X.copy()
+    return np.zeros((len(sequences), 4, len(sequences[0])), dtype=np.float32)
+''',
+        "loses": ["ex1-tests"],
+    },
+    {
+        "name": "global max over the channel axis instead of the positions",
+        "cell": "ex2-small-cnn",
+        "source": '''class SmallCNN(nn.Module):
+    def __init__(self, n_filters=8, kernel_size=12, n_outputs=2):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.head = nn.Linear(n_filters, n_outputs)
+
+    def forward(self, x):
+        scores = torch.relu(self.conv(x))
+        pooled = scores.amax(dim=1)
+        return self.head(pooled)
+''',
+        "loses": ["ex2-tests"],
+    },
+    {
+        "name": "ignored seed: every run uses the same data and weights",
+        "cell": "ex3-shift-experiment",
+        "source": '''def shift_experiment(seed, n_train=600, epochs=8):
+    train = make_motif_sequences(n_train, L, region=(40, 52), random_state=0)
+    test_in = make_motif_sequences(400, L, region=(40, 52), random_state=1000)
+    test_shift = make_motif_sequences(400, L, region=(100, L), random_state=2000)
+    seed_everything(0)
+    cnn = MotifCNN(n_outputs=2, n_filters=16, kernel_size=12)
+    fit(cnn, train.X, train.y, lr=1e-2, batch_size=64, max_epochs=epochs, device=DEVICE)
+    seed_everything(0)
+    mlp = MLP(4 * L, 2, hidden=(64,))
+    fit(mlp, flat(train.X), train.y, lr=1e-3, batch_size=64, max_epochs=epochs, device=DEVICE)
+    return {
+        "cnn_in": accuracy(cnn, test_in.X, test_in.y),
+        "cnn_shifted": accuracy(cnn, test_shift.X, test_shift.y),
+        "mlp_in": accuracy(mlp, flat(test_in.X), test_in.y),
+        "mlp_shifted": accuracy(mlp, flat(test_shift.X), test_shift.y),
+        "cnn_params": count_parameters(cnn),
+        "mlp_params": count_parameters(mlp),
+    }
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "single-seed comparison with a made-up margin",
+        "cell": "ex3-compare",
+        "source": '''shift_seeds = [1]
+shift_results = [shift_experiment(1)]
+shift_gaps = np.array([shift_results[0]["cnn_shifted"] - shift_results[0]["mlp_shifted"]])
+shift_interval = (shift_gaps[0] - 0.05, shift_gaps[0] + 0.05)
+''' + _SHIFT_PRINT,
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "normal 1.96 interval with five seeds (ignores the t distribution)",
+        "cell": "ex3-compare",
+        "source": '''shift_seeds = [0, 1, 2, 3, 4]
+shift_results = [shift_experiment(seed) for seed in shift_seeds]
+shift_gaps = np.array([r["cnn_shifted"] - r["mlp_shifted"] for r in shift_results])
+half_width = 1.96 * shift_gaps.std(ddof=1) / np.sqrt(len(shift_gaps))
+shift_interval = (shift_gaps.mean() - half_width, shift_gaps.mean() + half_width)
+''' + _SHIFT_PRINT,
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "trains the pre-trained network itself instead of a copy",
+        "cell": "ex4-reuse",
+        "source": '''def reuse_pretrained(pretrained, X, y, fine_tune=False, seed=0, epochs=30):
+    seed_everything(seed)
+    model = pretrained
+    model.head = nn.Linear(model.n_filters, 2)
+    for parameter in model.conv.parameters():
+        parameter.requires_grad = False
+    fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=epochs, device=DEVICE)
+    if fine_tune:
+        for parameter in model.conv.parameters():
+            parameter.requires_grad = True
+        fit(model, X, y, lr=3e-3, batch_size=32, max_epochs=20, device=DEVICE)
+    return model
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "fine-tuning all at once from a fresh head at the small learning rate",
+        "cell": "ex4-reuse",
+        "source": '''def reuse_pretrained(pretrained, X, y, fine_tune=False, seed=0, epochs=30):
+    seed_everything(seed)
+    model = copy.deepcopy(pretrained)
+    model.head = nn.Linear(model.n_filters, 2)
+    if fine_tune:
+        # everything at once, at the small fine-tuning rate, for the same number of epochs
+        fit(model, X, y, lr=1e-3, batch_size=32, max_epochs=epochs + 20, device=DEVICE)
+        return model
+    for parameter in model.conv.parameters():
+        parameter.requires_grad = False
+    fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=epochs, device=DEVICE)
+    return model
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "chooses the source on the lesson's test set (another target)",
+        "cell": "ex5-build-target-model",
+        "source": '''def build_target_model(candidates, X, y, seed=0):
+    scores = {}
+    for name, network in candidates.items():
+        scores[name] = auroc(reuse_pretrained(network, X, y, seed=seed), target_test)
+    choice = max(scores, key=scores.get)
+    return choice, reuse_pretrained(candidates[choice], X, y, fine_tune=True, seed=seed)
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
+        "name": "hard-coded visible answer",
+        "cell": "ex5-build-target-model",
+        "source": '''def build_target_model(candidates, X, y, seed=0):
+    choice = "source_2"     # the one that won on the visible target
+    return choice, reuse_pretrained(candidates[choice], X, y, fine_tune=True, seed=seed)
+''',
+        "loses": ["ex5-tests"],
+    },
+]
