@@ -713,6 +713,16 @@ def test_fuzz_locked_test_set(n, fuzzed):
          pool=st.sampled_from(["nan", "three classes", "one feature", "text"]),
          model=st.sampled_from(["SVC", "not a model", "factory"]))))
 def test_fuzz_learning_curve(args):
+    _check_learning_curve(args)
+
+
+@pytest.mark.parametrize("pool", [None, "nan", "three classes", "one feature", "text"])
+@pytest.mark.parametrize("model", [None, "SVC", "not a model", "factory"])
+def test_sweep_learning_curve(pool, model):
+    _check_learning_curve(dict(sizes=[10, 20], n_repeats=2, seed=0, pool=pool, model=model))
+
+
+def _check_learning_curve(args):
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import SVC
 
@@ -739,6 +749,30 @@ def test_fuzz_learning_curve(args):
         assert_names_a_parameter(error, learning_curve, extra=["estimators['m']"])
         return
     assert_finite(table[["auroc", "accuracy"]], "table")
+    # The scores describe the binary problem of the test set: same classes in the pool.
+    assert np.array_equal(np.unique(y_pool), np.unique(y[40:])), "pool classes differ"
     again, _ = call(learning_curve, {"m": model}, X_pool, y_pool, X[40:], y[40:],
                     args["sizes"], **kwargs)
     assert_same(table.drop(columns="fit_seconds"), again.drop(columns="fit_seconds"))
+
+
+@FUZZ
+@given(condition=st.one_of(st.booleans(), st.booleans().map(np.bool_), st.text(max_size=3),
+                           st.binary(max_size=2), st.lists(st.booleans(), max_size=2),
+                           st.tuples(st.booleans()), st.dictionaries(st.text(max_size=1),
+                                                                     st.booleans(), max_size=1),
+                           st.booleans().map(lambda b: np.array([b])),
+                           st.booleans().map(torch.tensor)))
+def test_fuzz_feedback_check(condition):
+    from dlbio.feedback import check
+
+    ambiguous = isinstance(condition, (str, bytes, list, tuple, set, dict))
+    try:
+        check(condition, "a property")
+    except TypeError as error:
+        assert ambiguous and "condition" in str(error), str(error)
+    except AssertionError:
+        assert not ambiguous and not bool(condition), "a false condition must fail the check"
+    else:
+        assert not ambiguous, f"check accepted {condition!r} as a condition"
+        assert bool(condition)
