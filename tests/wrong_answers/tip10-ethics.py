@@ -93,6 +93,21 @@ WRONG_ANSWERS = [
         "loses": ["ex2-tests"],
     },
     {
+        "name": "thresholds tuned on the clinic's test set instead of the sample passed in",
+        "cell": "ex2-decision-rule",
+        "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
+    r_all, y_all, g_all = globals()["risk"][test_idx], cohort.y[test_idx], cohort.subgroup[test_idx]
+    grid = np.linspace(0.01, 0.99, 99)
+    out = {}
+    for g in np.unique(g_all):
+        r, t = r_all[g_all == g], y_all[g_all == g]
+        costs = [cost_miss * np.sum((r < c) & (t == 1)) + cost_false_alarm * np.sum((r >= c) & (t == 0)) for c in grid]
+        out[g] = float(grid[int(np.argmin(costs))])
+    return out
+''',
+        "loses": ["ex2-tests"],
+    },
+    {
         "name": "hard-coded thresholds read off the visible example",
         "cell": "ex2-decision-rule",
         "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
@@ -168,6 +183,20 @@ WRONG_ANSWERS = [
     if len(nonmember_losses) < np.ceil(1 / fpr):
         raise ValueError("too few non-members")
     threshold = float(np.quantile(nonmember_losses, fpr, method="higher"))
+    return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": threshold,
+            "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "default (linear) quantile of the non-members' losses as the threshold",
+        "cell": "ex3-attack",
+        "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
+    member_losses = np.asarray(member_losses, dtype=float)
+    nonmember_losses = np.asarray(nonmember_losses, dtype=float)
+    if len(nonmember_losses) < 1 / fpr:
+        raise ValueError("too few non-members for this fpr")
+    threshold = float(np.quantile(nonmember_losses, fpr))
     return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
