@@ -107,21 +107,6 @@ evidence = {lab: "simple models usually tie" for lab in cohorts}
         "loses": ["ex5-tests"],
     },
     {
-        "name": "advice from an untuned network against a tuned logistic regression",
-        "cell": "ex5-advice",
-        "source": '''advice, evidence = {}, {}
-for lab, cohort in cohorts.items():
-    X_fit, X_check, y_fit, y_check = train_test_split(cohort.X, cohort.y, test_size=1 / 3, stratify=cohort.y,
-                                                      random_state=0)
-    logistic = tuned_logistic().fit(X_fit, y_fit)
-    net = network(1e-2).fit(X_fit, y_fit)
-    evidence[lab] = bootstrap_auroc(y_check, net.predict_proba(X_check)[:, 1],
-                                    logistic.predict_proba(X_check)[:, 1])
-    advice[lab] = "network" if evidence[lab].low > 0.02 else "logistic regression"
-''',
-        "loses": ["ex5-tests"],
-    },
-    {
         "name": "advice from the training-set AUROC (the network always fits its own samples better)",
         "cell": "ex5-advice",
         "source": '''advice, evidence = {}, {}
