@@ -21,6 +21,11 @@ Sizes are positional, everything else is keyword-only; ``random_state`` accepts 
 int or a numpy Generator; ``return_X_y=True`` returns ``(X, y)`` only.  Each component
 (biology, labels, noise, ...) draws from its own random sub-stream, and the global numpy
 random state is never touched.  One module per kind of data.
+
+Every argument is checked first: a bad value raises a ``ValueError`` or ``TypeError`` that
+names the argument, its allowed range and the value received.  Sizes whose largest array
+would need more than 4 GiB (``dlbio._validation.MAX_ALLOCATION_BYTES``) are refused the
+same way, before anything is allocated.
 """
 from ._common import Bunch
 from .clinical import make_clinical
