@@ -8,6 +8,8 @@ training    device, seeds, threads, the training loop and prediction helpers
 models      small, readable PyTorch networks (MLP, MotifCNN)
 estimators  a scikit-learn-compatible neural-network classifier
 evaluation  the metric panel and model-comparison tables
+paired      paired comparison of two classifiers on the same samples: McNemar, paired bootstrap (tip 3)
+reproducibility  float32 summation order, twin runs that differ only in rounding, run-record JSON checks (tip 3)
 learning_curves  learning curves of several models on one held-out test set (tip 1)
 tuning      the search space and a parallel Optuna study (tip 6)
 transfer    pre-trained motif CNNs and the ways to reuse them, paired over seeds (tip 5)
