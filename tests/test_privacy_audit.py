@@ -8,7 +8,7 @@ from scipy.stats import binomtest
 from sklearn.metrics import roc_curve
 
 from dlbio.evaluation import group_error_rates, proportion_interval
-from dlbio.privacy import attack_auc, dp_tpr_bound, matched_sample, tpr_at_fpr
+from dlbio.privacy import attack_auc, calibrated_score, dp_tpr_bound, matched_sample, tpr_at_fpr
 
 
 # ---- tpr_at_fpr ---------------------------------------------------------------------------
@@ -164,3 +164,42 @@ def test_group_error_rates_validates():
         group_error_rates([0, 1], [0, 2], ["A", "A"])
     with pytest.raises(ValueError, match="group"):
         group_error_rates([0, 1], [0, 1], ["A"])
+
+
+# ---- calibrated_score -----------------------------------------------------------------------
+
+def test_calibrated_score_by_hand():
+    # score = -log p_ref(y | x) - loss: label 0 uses 1 - p.
+    score = calibrated_score([0.1, 0.2], [1, 0], [0.8, 0.3])
+    assert score == pytest.approx([-math.log(0.8) - 0.1, -math.log(0.7) - 0.2])
+
+
+def test_calibrated_score_beats_the_loss_attack_when_difficulty_varies():
+    # Members have their loss lowered (memorised); outsiders keep the reference loss. Easy
+    # outsiders (low reference loss) fool the plain loss attack but not the calibrated one.
+    rng = np.random.default_rng(0)
+    n_in, n_out = 400, 20000
+    p = rng.uniform(0.02, 0.98, n_in + n_out)
+    y = (rng.random(n_in + n_out) < p).astype(int)
+    ref = -np.log(np.where(y == 1, p, 1 - p))
+    loss = ref * rng.uniform(0.9, 1.1, n_in + n_out)
+    loss[:n_in] *= 0.3                                  # members: fit much better than the reference
+    score = calibrated_score(loss, y, p)
+    plain = tpr_at_fpr(-loss[:n_in], -loss[n_in:], 0.01)["tpr"]
+    calibrated = tpr_at_fpr(score[:n_in], score[n_in:], 0.01)["tpr"]
+    assert calibrated > plain + 0.2
+    # Without any memorisation the calibrated score has no skill.
+    null = calibrated_score(ref, y, p)
+    assert attack_auc(null[:n_in], null[n_in:]) == pytest.approx(0.5, abs=1e-9)
+
+
+@pytest.mark.parametrize("losses, y, proba, name", [
+    ([-0.1], [1], [0.5], "model_losses"),
+    ([0.1, 0.2], [1], [0.5, 0.5], "y"),
+    ([0.1], [2], [0.5], "y"),
+    ([0.1], [1], [1.5], "reference_proba"),
+    ([0.1], [1], [0.5, 0.5], "reference_proba"),
+])
+def test_calibrated_score_validates(losses, y, proba, name):
+    with pytest.raises(ValueError, match=name):
+        calibrated_score(losses, y, proba)

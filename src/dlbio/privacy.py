@@ -11,6 +11,8 @@ module holds the tools around such an attack that a lesson does not ask students
 * :func:`tpr_at_fpr`: the true-positive rate of an attack at a low false-positive rate, the
   number that says whether *some* patients are identified with confidence (Carlini et al.
   2022); an AUC averages over all thresholds and can hide it;
+* :func:`calibrated_score`: the difficulty-calibrated membership score (the model's loss
+  compared with the loss the example would have anyway), a stronger attack than the plain loss;
 * :func:`dp_tpr_bound`: the most that any attack can reach at a given false-positive rate
   against an (epsilon, delta)-differentially private training run;
 * :func:`matched_sample`: non-members drawn with the members' group mix, so that an attack
@@ -55,6 +57,7 @@ __all__ = [
     "attack_auc",
     "membership_advantage",
     "tpr_at_fpr",
+    "calibrated_score",
     "dp_tpr_bound",
     "matched_sample",
     "noise_multiplier",
@@ -305,6 +308,69 @@ def tpr_at_fpr(member_scores, nonmember_scores, fpr) -> dict:
             "n_nonmembers": len(nonmembers)}
 
 
+def calibrated_score(model_losses, y, reference_proba) -> np.ndarray:
+    """Difficulty-calibrated membership score: reference loss minus the model's loss.
+
+    A plain loss attack flags every example with a low loss, but an easy example (one far
+    from the class boundary) has a low loss whether or not it was trained on.  Watson et
+    al. (2022) calibrate each example by its difficulty: the score is the loss the example
+    would get from a model that never saw it (the *reference*) minus its loss under the
+    audited model, ``-log p_ref(y | x) - loss``.  A member the model has memorised scores
+    high; an easy outsider scores about zero.  Higher means "more likely a member".
+
+    With simulated data the reference can be the true class probability (the simulator's
+    truth), which gives an *idealised* attacker who knows each example's difficulty
+    exactly.  A real attacker estimates it, for example from reference models trained on
+    data from the same population without the example (LiRA, Carlini et al. 2022).
+
+    Parameters
+    ----------
+    model_losses : array-like of shape (n,)
+        Cross-entropy loss of each example under the audited model (as returned by
+        :func:`per_example_loss`), finite and >= 0.
+    y : array-like of shape (n,)
+        Binary label (0/1) of each example, the label the loss was computed with.
+    reference_proba : array-like of shape (n,)
+        Reference probability that ``y = 1`` for each example, in [0, 1]; it is clipped to
+        [1e-12, 1 - 1e-12] before the logarithm.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+        The score of each example (higher: more likely a member).
+
+    References
+    ----------
+    .. [1] Watson L, Guo C, Cormode G, Sablayrolles A. On the importance of difficulty
+       calibration in membership inference attacks. ICLR (2022).
+    .. [2] Carlini N, Chien S, Nasr M, Song S, Terzis A, Tramer F. Membership inference
+       attacks from first principles. IEEE S&P, 1897-1914 (2022).
+
+    Examples
+    --------
+    >>> score = calibrated_score([0.01, 0.01], [1, 1], [0.99, 0.5])
+    >>> [round(float(v), 3) for v in score]   # easy example: ~0; hard example fit well: high
+    [0.0, 0.683]
+    """
+    losses = _scores(model_losses, "model_losses")
+    if (losses < 0).any():
+        raise ValueError(f"model_losses must be >= 0 (cross-entropy losses); got a minimum of "
+                         f"{losses.min():g}.")
+    labels = np.asarray(y)
+    if labels.shape != losses.shape or not np.isin(labels, (0, 1)).all():
+        raise ValueError(f"y must hold one 0/1 label per loss ({losses.shape[0]}); got shape "
+                         f"{labels.shape} with values {np.unique(labels)[:5].tolist()}.")
+    proba = np.asarray(reference_proba, dtype=float)
+    if proba.shape != losses.shape or not np.all((proba >= 0) & (proba <= 1)):
+        raise ValueError(f"reference_proba must hold one probability in [0, 1] per loss "
+                         f"({losses.shape[0]}); got shape {proba.shape}, range "
+                         f"[{np.nanmin(proba) if proba.size else 'n/a'}, "
+                         f"{np.nanmax(proba) if proba.size else 'n/a'}].")
+    proba = np.clip(proba, 1e-12, 1 - 1e-12)
+    reference_loss = -np.log(np.where(labels == 1, proba, 1.0 - proba))
+    return reference_loss - losses
+
+
 def dp_tpr_bound(fpr, epsilon, delta=0.0):
     """The highest true-positive rate any membership attack can reach under (epsilon, delta)-DP.
 
@@ -448,8 +514,9 @@ def noise_multiplier(target_epsilon, *, target_delta=1e-5, sample_rate, steps) -
     target_epsilon : float
         The privacy budget epsilon, in (0, 100].  Smaller is more private.
     target_delta : float, default=1e-5
-        The probability with which the guarantee may fail, in (0, 0.1].  Choose it well
-        below 1 / (number of training examples).
+        The additive slack of the guarantee, in (0, 0.1]: the probability of any outcome
+        may change by a factor exp(epsilon) *plus* delta (it is not the probability that
+        the guarantee fails).  Choose it well below 1 / (number of training examples).
     sample_rate : float
         Probability that an example is in a given batch (expected batch size over the
         number of examples), in (0, 1].
