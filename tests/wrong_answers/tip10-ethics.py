@@ -93,6 +93,21 @@ WRONG_ANSWERS = [
         "loses": ["ex2-tests"],
     },
     {
+        "name": "minimises cost_miss * FNR + cost_false_alarm * FPR: the rates ignore how common the disease is",
+        "cell": "ex2-decision-rule",
+        "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
+    risk, y, group = np.asarray(risk, dtype=float), np.asarray(y), np.asarray(group)
+    thresholds = {}
+    for g in np.unique(group):
+        r, t = risk[group == g], y[group == g]
+        candidates = np.r_[np.unique(r), np.inf]
+        costs = [cost_miss * np.mean(r[t == 1] < c) + cost_false_alarm * np.mean(r[t == 0] >= c) for c in candidates]
+        thresholds[g] = float(candidates[int(np.argmin(costs))])
+    return thresholds
+''',
+        "loses": ["ex2-tests"],
+    },
+    {
         "name": "thresholds tuned on the clinic's test set instead of the sample passed in",
         "cell": "ex2-decision-rule",
         "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
@@ -209,7 +224,7 @@ WRONG_ANSWERS = [
         "source": '''def release_epsilon(max_tpr, at_fpr, delta):
     # The loss attack caught few members of the epsilon = 8 model at 1% FPR, so 8 is enough.
     ok = [eps for eps, row in ((8.0, table.loc["DP-SGD ε = 8"]), (1.0, table.loc["DP-SGD ε = 1"]))
-          if row["tpr_1%"] <= max_tpr]
+          if row["loss_caught_1.0%"] / n_members <= max_tpr]
     return max(ok) if ok else None
 ''',
         "loses": ["ex4-tests"],
@@ -255,13 +270,17 @@ WRONG_ANSWERS = [
         "name": "dishonest card: claims epsilon = 8 for a model trained without DP",
         "cell": "ex5-model-card",
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
+    _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
+    _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
+    _b = bootstrap_auroc(np.r_[np.ones(len(_ms)), np.zeros(len(_ns))], np.r_[_ms, _ns], n_boot=300)
+    _extra = {"attack_auc_interval": (_b.low, _b.high), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
     per_group = lambda column: {str(g): float(v) for g, v in subgroup_table[column].items()}
     return {"model_details": "MLP, 20 -> 64 -> 2.", "intended_use": "Flag patients for a confirmatory test.",
             "data": "1,000 simulated patients.", "limitations": "Simulated data only.",
             "ethical_considerations": "Trained with differential privacy, so membership cannot leak.",
             "evaluation": {"n_test": int(subgroup_table["n"].sum()), "error_rate": per_group("error_rate"),
                            "fpr": per_group("fpr"), "fnr": per_group("fnr")},
-            "privacy": {"epsilon": 8.0, "attack_auc": attack_auc(-np.asarray(member_losses), -np.asarray(nonmember_losses))}}
+            "privacy": {"epsilon": 8.0, "attack_auc": attack_auc(-np.asarray(member_losses), -np.asarray(nonmember_losses)), **_extra}}
 ''',
         "loses": ["ex5-tests"],
     },
@@ -269,6 +288,10 @@ WRONG_ANSWERS = [
         "name": "group-confounded attack AUC: members compared with non-members of another group mix",
         "cell": "ex5-model-card",
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
+    _like = np.arange(len(nonmember_groups))   # all non-members, whatever their group mix
+    _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
+    _b = bootstrap_auroc(np.r_[np.ones(len(_ms)), np.zeros(len(_ns))], np.r_[_ms, _ns], n_boot=300)
+    _extra = {"attack_auc_interval": (_b.low, _b.high), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
     per_group = lambda column: {str(g): float(v) for g, v in subgroup_table[column].items()}
     return {"model_details": "MLP, 20 -> 64 -> 2.", "intended_use": "Flag patients for a confirmatory test.",
             "data": "1,000 simulated patients, 10% group B.", "limitations": "Simulated data only.",
@@ -276,7 +299,7 @@ WRONG_ANSWERS = [
             "evaluation": {"n_test": int(subgroup_table["n"].sum()), "error_rate": per_group("error_rate"),
                            "fpr": per_group("fpr"), "fnr": per_group("fnr")},
             "privacy": {"epsilon": float(epsilon),
-                        "attack_auc": attack_auc(-np.asarray(member_losses), -np.asarray(nonmember_losses))}}
+                        "attack_auc": attack_auc(-np.asarray(member_losses), -np.asarray(nonmember_losses)), **_extra}}
 ''',
         "loses": ["ex5-tests"],
     },
@@ -284,12 +307,16 @@ WRONG_ANSWERS = [
         "name": "numbers typed into the card (rounded) instead of taken from the table",
         "cell": "ex5-model-card",
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
+    _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
+    _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
+    _b = bootstrap_auroc(np.r_[np.ones(len(_ms)), np.zeros(len(_ns))], np.r_[_ms, _ns], n_boot=300)
+    _extra = {"attack_auc_interval": (_b.low, _b.high), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
     return {"model_details": "MLP, 20 -> 64 -> 2.", "intended_use": "Flag patients for a confirmatory test.",
             "data": "1,000 simulated patients, 10% group B.", "limitations": "Simulated data only.",
             "ethical_considerations": "False alarms in B, misses in A; no privacy guarantee.",
             "evaluation": {"n_test": 4000, "error_rate": {"A": 0.189, "B": 0.262},
                            "fpr": {"A": 0.125, "B": 0.499}, "fnr": {"A": 0.252, "B": 0.021}},
-            "privacy": {"epsilon": float(epsilon), "attack_auc": 0.506}}
+            "privacy": {"epsilon": float(epsilon), "attack_auc": 0.506, **_extra}}
 ''',
         "loses": ["ex5-tests"],
     },
@@ -297,6 +324,10 @@ WRONG_ANSWERS = [
         "name": "card reports false alarms only: the misses (FNR) are left out",
         "cell": "ex5-model-card",
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
+    _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
+    _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
+    _b = bootstrap_auroc(np.r_[np.ones(len(_ms)), np.zeros(len(_ns))], np.r_[_ms, _ns], n_boot=300)
+    _extra = {"attack_auc_interval": (_b.low, _b.high), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
     per_group = lambda column: {str(g): float(v) for g, v in subgroup_table[column].items()}
     m, n = np.asarray(member_groups), np.asarray(nonmember_groups)
     lm, ln = np.asarray(member_losses, float), np.asarray(nonmember_losses, float)
@@ -307,7 +338,7 @@ WRONG_ANSWERS = [
             "ethical_considerations": "Group B pays for the model's errors; no privacy guarantee.",
             "evaluation": {"n_test": int(subgroup_table["n"].sum()), "error_rate": per_group("error_rate"),
                            "fpr": per_group("fpr")},
-            "privacy": {"epsilon": float(epsilon), "attack_auc": float(auc)}}
+            "privacy": {"epsilon": float(epsilon), "attack_auc": float(auc), **_extra}}
 ''',
         "loses": ["ex5-tests"],
     },
