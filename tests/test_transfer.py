@@ -73,7 +73,7 @@ def test_frozen_keeps_the_filters_and_fine_tuning_moves_them(source, target):
                              device="cpu")
     assert torch.equal(frozen.conv.weight, source.model.conv.weight)
     assert not torch.equal(frozen.head.network[0].weight, source.model.head.network[0].weight[:2])
-    for strategy in ("head_first", "all_at_once"):
+    for strategy in ("head_first", "all_at_once", "init"):
         tuned = reuse_motif_cnn(source.model, target.X, target.y, strategy=strategy, epochs=3,
                                 device="cpu")
         assert not torch.equal(tuned.conv.weight, source.model.conv.weight), strategy
@@ -81,6 +81,22 @@ def test_frozen_keeps_the_filters_and_fine_tuning_moves_them(source, target):
                               device="cpu")
     assert scratch.n_filters == source.model.n_filters
     assert not torch.equal(scratch.conv.weight, source.model.conv.weight)
+
+
+def test_init_trains_the_pretrained_weights_on_the_scratch_schedule(source, target):
+    init = reuse_motif_cnn(source.model, target.X, target.y, strategy="init", epochs=3, lr=0.02,
+                           random_state=4, device="cpu")
+    # Only the start differs from scratch: the schedule is epochs at lr, whatever fine_tune_* say ...
+    same = reuse_motif_cnn(source.model, target.X, target.y, strategy="init", epochs=3, lr=0.02,
+                           fine_tune_epochs=7, fine_tune_lr=0.5, random_state=4, device="cpu")
+    assert weights_equal(init, same)
+    # ... which is all at once at that rate with no extra epochs
+    aao = reuse_motif_cnn(source.model, target.X, target.y, strategy="all_at_once", epochs=3,
+                          fine_tune_epochs=0, fine_tune_lr=0.02, random_state=4, device="cpu")
+    assert weights_equal(init, aao)
+    scratch = reuse_motif_cnn(source.model, target.X, target.y, strategy="scratch", epochs=3,
+                              lr=0.02, random_state=4, device="cpu")
+    assert not weights_equal(init, scratch)
 
 
 def test_frozen_shortcut_equals_training_the_whole_network_with_frozen_filters(source, target):

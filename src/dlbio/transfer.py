@@ -4,9 +4,10 @@
   on a large multi-task *source* data set: simulated DNA in which each of several motifs is
   present or absent, with one output per motif.  It stands in for a network pre-trained on a
   public compendium such as ChIP-seq of many transcription factors.
-* :func:`reuse_motif_cnn` trains a network for a new, small *target* data set in one of four
+* :func:`reuse_motif_cnn` trains a network for a new, small *target* data set in one of five
   ways: from scratch, as a frozen feature extractor with a new head, head first and then
-  fine-tuned, or fine-tuned all at once from a fresh head.
+  fine-tuned, fine-tuned all at once from a fresh head, or started from the pre-trained weights
+  and trained exactly like the scratch network (transfer versus random initialisation).
 * :func:`compare_over_seeds` summarises several training strategies run with the same seeds:
   the mean and spread of each, and its paired difference from a reference with a
   t-interval over the seeds.
@@ -33,7 +34,7 @@ from .models import MLP, MotifCNN
 __all__ = ["STRATEGIES", "pretrained_motif_cnn", "reuse_motif_cnn", "compare_over_seeds"]
 
 #: The ways :func:`reuse_motif_cnn` can train a network for the target task.
-STRATEGIES = ("scratch", "frozen", "head_first", "all_at_once")
+STRATEGIES = ("scratch", "frozen", "head_first", "all_at_once", "init")
 
 
 def _motif_items(motifs) -> tuple[tuple[str, str], ...]:
@@ -181,8 +182,14 @@ def reuse_motif_cnn(pretrained, X, y, *, strategy="frozen", n_outputs=2, epochs=
     ``"all_at_once"``
         A copy with a new random head, the whole network trained from the start at
         ``fine_tune_lr`` for ``epochs + fine_tune_epochs`` epochs (the same number of
-        epochs as ``"head_first"``).  The random head sends large, random gradients into the
-        pre-trained filters at the start.
+        epochs as ``"head_first"``).  At the start the filters are updated through a head that
+        has not learned anything yet; Kumar et al. (2022) argue that this can distort
+        pre-trained features, which ``"head_first"`` avoids.
+    ``"init"``
+        A copy with a new random head, the whole network trained exactly like ``"scratch"``
+        (``epochs`` epochs at ``lr``; ``fine_tune_epochs`` and ``fine_tune_lr`` are not
+        used).  Only the starting weights differ from ``"scratch"``, so the pair measures
+        what pre-trained weights add over random initialisation at the same budget.
 
     Training uses Adam, cross-entropy and shuffled batches (:func:`dlbio.training.fit`).
     The pre-trained network is never changed, and PyTorch's global random state is left
@@ -196,14 +203,14 @@ def reuse_motif_cnn(pretrained, X, y, *, strategy="frozen", n_outputs=2, epochs=
         One-hot target sequences.
     y : array-like of shape (n_samples,)
         Integer class labels 0 to ``n_outputs - 1``.
-    strategy : {"scratch", "frozen", "head_first", "all_at_once"}, default="frozen"
+    strategy : {"scratch", "frozen", "head_first", "all_at_once", "init"}, default="frozen"
     n_outputs : int, default=2
         Outputs of the new head, in [1, 1000].
     epochs : int, default=30
         Epochs of the first phase, in [1, 10000].
     lr : float, default=0.01
-        Learning rate of the first phase (scratch, or the new head on frozen filters), in
-        (0, 10].
+        Learning rate of the first phase (scratch, init, or the new head on frozen filters),
+        in (0, 10].
     fine_tune_epochs : int, default=10
         Epochs of whole-network fine-tuning, in [0, 10000].
     fine_tune_lr : float, default=0.001
@@ -257,11 +264,14 @@ def reuse_motif_cnn(pretrained, X, y, *, strategy="frozen", n_outputs=2, epochs=
         model = copy.deepcopy(pretrained)
         model.n_outputs = n_outputs
         model.head = MLP(model.n_filters, n_outputs, hidden=())
-        if strategy == "all_at_once":
+        if strategy in ("all_at_once", "init"):
             for parameter in model.parameters():
                 parameter.requires_grad = True
-            fit(model, X, y, lr=fine_tune_lr, max_epochs=epochs + fine_tune_epochs,
-                generator=generator, **settings)
+            if strategy == "init":      # the schedule of "scratch": only the start differs
+                fit(model, X, y, lr=lr, max_epochs=epochs, generator=generator, **settings)
+            else:
+                fit(model, X, y, lr=fine_tune_lr, max_epochs=epochs + fine_tune_epochs,
+                    generator=generator, **settings)
             return model
         for parameter in model.conv.parameters():
             parameter.requires_grad = False
