@@ -217,7 +217,8 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     parser.add_argument("--timeout", type=int, default=60)
     parser.add_argument("--serial-address-space", type=float, default=5.0)
-    parser.add_argument("--skip-serial", action="store_true", help="only run dlbio-grade")
+    parser.add_argument("--skip-serial", action="store_true",
+                        help="only run dlbio-grade (reuses the serial results of an earlier run on the same class)")
     args = parser.parse_args()
 
     from dlbio.grading.cli import grade_class
@@ -233,6 +234,14 @@ def main() -> int:
     print(f"A class of {n} submissions over {', '.join(args.lessons)}; load average {loadavg()}", flush=True)
 
     serial_scores, serial_wall = {}, None
+    saved = OUT / "serial.json"
+    if args.skip_serial and saved.exists() and (OUT / "serial-course" / "gradebook.db").exists():
+        # The serial run of an earlier invocation on the same class (its course folder is kept).
+        results["serial"] = json.loads(saved.read_text())
+        serial_wall = results["serial"]["wall_seconds"]
+        serial_scores = scores(OUT / "serial-course")
+        print(f"nbgrader autograde, serial (earlier run): {serial_wall:.0f} s, {3600 * n / serial_wall:.0f} "
+              "submissions/hour", flush=True)
     if not args.skip_serial:
         ser = make_course(OUT / "serial-course", args.lessons, sources, args.timeout)
         build_class(ser, args.lessons, args.per_lesson)
@@ -241,6 +250,7 @@ def main() -> int:
         serial_scores = scores(ser)
         results["serial"] = {"wall_seconds": serial_wall, "per_hour": 3600 * n / serial_wall,
                              "load_before": before, "load_after": loadavg()}
+        saved.write_text(json.dumps(results["serial"]))
         print(f"nbgrader autograde, serial: {serial_wall:.0f} s, {3600 * n / serial_wall:.0f} submissions/hour "
               f"(load average before {before}, after {loadavg()})", flush=True)
 
@@ -261,6 +271,9 @@ def main() -> int:
         results["speedup"] = serial_wall / wall
         print(f"throughput ratio dlbio-grade / serial nbgrader: {serial_wall / wall:.2f}x")
 
+    for r in records:
+        if r["status"] == "failed":
+            print(f"not graded: {r['student']} / {r['slug']}: {r['reason']}")
     dask_scores = {(r["student"], r["slug"]): r["code_score"] for r in records}
     rows = []
     seen = set()
@@ -285,7 +298,7 @@ def main() -> int:
         verdict(p["expect"], dask_scores.get(k)) for k, p in plan.items() if p["expect"])
     results["table"] = rows
     results["every_case_as_expected"] = all_ok
-    results["records"] = [{k: r[k] for k in ("student", "slug", "status", "seconds", "code_score", "reason")}
+    results["records"] = [{k: r.get(k) for k in ("student", "slug", "status", "seconds", "store_seconds", "code_score", "reason")}
                           for r in records]
     (OUT / "results.json").write_text(json.dumps(results, indent=1))
     print(f"\nevery submission as expected under dlbio-grade: {all_ok}; results in {OUT / 'results.json'}")

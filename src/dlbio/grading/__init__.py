@@ -43,9 +43,12 @@ is where a course folder on a cluster usually lives.  Letting every worker write
 ``database is locked`` errors under load and, on NFS, possible corruption; it would also require
 every worker to see the course folder.  So the workers write only into their own throw-away copy
 of the gradebook (nbgrader's converters need one to read the source cells), and return scored
-notebooks; the single client process is the only writer of the course's gradebook.  Storing a
-result takes milliseconds against tens of seconds to execute a notebook, so the writer is never
-the bottleneck, and a crashed worker can never leave the gradebook half written.  Because the
+notebooks; the single client process is the only writer of the course's gradebook, and a crashed
+worker can never leave it half written.  The writer stores each result while the workers go on
+grading.  Storing one takes a fraction of a second (nbgrader's ORM; 1-3 s measured on a 2-core
+machine loaded with other work) against 10-60 s to execute a notebook, so one writer keeps up with
+about as many workers as the ratio of the two times (a few dozen); ``store_seconds`` in
+``build/grading/results.json`` says how close a run came.  Because the
 scores are written by nbgrader's own preprocessors, formgrader, manual grading,
 ``nbgrader generate_feedback`` and ``nbgrader export`` work on the result as after
 ``nbgrader autograde``.

@@ -171,9 +171,11 @@ def _run(client, kits, todo, root, coursedir, config, feedback, progress) -> lis
                                  "grade it again alone with --students")}
         if result.get("ok"):
             try:
+                t0 = time.perf_counter()
                 store_result(root, coursedir, config, result)
                 record = _record(root, coursedir, sub.student, sub.slug, status="graded",
                                  seconds=result["seconds"], notes=sub.notes, host=result.get("host", ""))
+                record["store_seconds"] = time.perf_counter() - t0
             except Exception as exc:
                 record = _record(root, coursedir, sub.student, sub.slug, status="failed", seconds=result["seconds"],
                                  reason=f"graded, but storing the result failed: {type(exc).__name__}: {exc}")

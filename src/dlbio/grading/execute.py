@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import resource
 import signal
+import subprocess
 import threading
 import time
 
@@ -76,6 +77,15 @@ class CrashProofExecute(Execute):
     # ------------------------------------------------------------------------------------
     # Cell by cell, with restarts
     # ------------------------------------------------------------------------------------
+    async def async_start_new_kernel(self, **kwargs):
+        # The kernel process's own console (not the cells' outputs, which travel over ZeroMQ)
+        # only carries start-up notices that would clutter the grader's progress bar.
+        kwargs.setdefault("stdout", subprocess.DEVNULL)
+        kwargs.setdefault("stderr", subprocess.DEVNULL)
+        await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
     def preprocess(self, nb, resources=None, km=None):
         self._skip = set()        # cells not to replay after a restart (crashed or stuck)
         self._restarts = 0
