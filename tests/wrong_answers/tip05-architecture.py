@@ -117,6 +117,54 @@ def one_hot(sequences):
         "loses": ["ex3-tests"],
     },
     {
+        "name": "one data seed for all three data sets: the in-distribution test set repeats training sequences",
+        "cell": "ex3-shift-experiment",
+        "source": '''def shift_experiment(seed, n_train=600, epochs=8):
+    train = make_motif_sequences(n_train, L, region=(40, 52), random_state=seed)
+    test_in = make_motif_sequences(400, L, region=(40, 52), random_state=seed)
+    test_shift = make_motif_sequences(400, L, region=(100, L), random_state=seed)
+    seed_everything(seed)
+    cnn = MotifCNN(n_outputs=2, n_filters=16, kernel_size=12)
+    fit(cnn, train.X, train.y, lr=1e-2, batch_size=64, max_epochs=epochs, device=DEVICE)
+    seed_everything(seed)
+    mlp = MLP(4 * L, 2, hidden=(64,))
+    fit(mlp, flat(train.X), train.y, lr=1e-3, batch_size=64, max_epochs=epochs, device=DEVICE)
+    return {
+        "cnn_in": accuracy(cnn, test_in.X, test_in.y),
+        "cnn_shifted": accuracy(cnn, test_shift.X, test_shift.y),
+        "mlp_in": accuracy(mlp, flat(test_in.X), test_in.y),
+        "mlp_shifted": accuracy(mlp, flat(test_shift.X), test_shift.y),
+        "cnn_params": count_parameters(cnn),
+        "mlp_params": count_parameters(mlp),
+    }
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "fixed weight seed: the data follow the seed, the initial weights do not",
+        "cell": "ex3-shift-experiment",
+        "source": '''def shift_experiment(seed, n_train=600, epochs=8):
+    train = make_motif_sequences(n_train, L, region=(40, 52), random_state=seed)
+    test_in = make_motif_sequences(400, L, region=(40, 52), random_state=seed + 1000)
+    test_shift = make_motif_sequences(400, L, region=(100, L), random_state=seed + 2000)
+    seed_everything(0)
+    cnn = MotifCNN(n_outputs=2, n_filters=16, kernel_size=12)
+    fit(cnn, train.X, train.y, lr=1e-2, batch_size=64, max_epochs=epochs, device=DEVICE)
+    seed_everything(0)
+    mlp = MLP(4 * L, 2, hidden=(64,))
+    fit(mlp, flat(train.X), train.y, lr=1e-3, batch_size=64, max_epochs=epochs, device=DEVICE)
+    return {
+        "cnn_in": accuracy(cnn, test_in.X, test_in.y),
+        "cnn_shifted": accuracy(cnn, test_shift.X, test_shift.y),
+        "mlp_in": accuracy(mlp, flat(test_in.X), test_in.y),
+        "mlp_shifted": accuracy(mlp, flat(test_shift.X), test_shift.y),
+        "cnn_params": count_parameters(cnn),
+        "mlp_params": count_parameters(mlp),
+    }
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
         "name": "single-seed comparison with a made-up margin",
         "cell": "ex3-compare",
         "source": '''shift_seeds = [1]
@@ -169,6 +217,42 @@ shift_interval = (shift_gaps.mean() - half_width, shift_gaps.mean() + half_width
     for parameter in model.conv.parameters():
         parameter.requires_grad = False
     fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=epochs, device=DEVICE)
+    return model
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "fine-tuning all at once from a fresh head at the statement's fine-tuning rate (0.003)",
+        "cell": "ex4-reuse",
+        "source": '''def reuse_pretrained(pretrained, X, y, fine_tune=False, seed=0, epochs=30):
+    seed_everything(seed)
+    model = copy.deepcopy(pretrained)
+    model.head = nn.Linear(model.n_filters, 2)
+    if fine_tune:
+        # everything at once, at the fine-tuning rate, for the same 50 epochs
+        fit(model, X, y, lr=3e-3, batch_size=32, max_epochs=epochs + 20, device=DEVICE)
+        return model
+    for parameter in model.conv.parameters():
+        parameter.requires_grad = False
+    fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=epochs, device=DEVICE)
+    return model
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "head first, but the filters are fine-tuned at the head's learning rate",
+        "cell": "ex4-reuse",
+        "source": '''def reuse_pretrained(pretrained, X, y, fine_tune=False, seed=0, epochs=30):
+    seed_everything(seed)
+    model = copy.deepcopy(pretrained)
+    model.head = nn.Linear(model.n_filters, 2)
+    for parameter in model.conv.parameters():
+        parameter.requires_grad = False
+    fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=epochs, device=DEVICE)
+    if fine_tune:
+        for parameter in model.conv.parameters():
+            parameter.requires_grad = True
+        fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=20, device=DEVICE)
     return model
 ''',
         "loses": ["ex4-tests"],
