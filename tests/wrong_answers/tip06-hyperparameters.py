@@ -238,4 +238,42 @@ def choose_setting(X, y, score, seed):
 ''',
         "loses": ["ex6-tests"],
     },
+    {
+        "name": "hard-coded learning rate (no training at all)",
+        "cell": "ex6-decision",
+        "source": '''
+def choose_setting(X, y, score, seed):
+    return {"lr": 1.0}
+''',
+        "loses": ["ex6-tests"],
+    },
+    {
+        "name": "resubstitution: settings scored on the data they were trained on",
+        "cell": "ex6-decision",
+        "source": '''
+def choose_setting(X, y, score, seed):
+    tried = {}
+    for lr in np.geomspace(1e-3, 10, 9):
+        tried[float(lr)] = score({"lr": float(lr)}, X, y, X, y)
+    centre = max(tried, key=tried.get)
+    for lr in centre * np.geomspace(0.5, 2.0, 5):
+        if float(lr) not in tried and len(tried) < 15:
+            tried[float(lr)] = score({"lr": float(lr)}, X, y, X, y)
+    return {"lr": max(tried, key=tried.get)}
+''',
+        "loses": ["ex6-tests"],
+    },
+    {
+        "name": "trains around the budget with holdout_score directly",
+        "cell": "ex6-decision",
+        "source": '''
+def choose_setting(X, y, score, seed):
+    from sklearn.model_selection import train_test_split
+    X_fit, X_check, y_fit, y_check = train_test_split(X, y, test_size=1 / 3, stratify=y, random_state=seed)
+    tried = {float(lr): holdout_score({"lr": float(lr)}, X_fit, y_fit, X_check, y_check, batch_size=len(y_fit),
+                                      device=DEVICE) for lr in np.geomspace(1e-3, 10, 30)}
+    return {"lr": max(tried, key=tried.get)}
+''',
+        "loses": ["ex6-tests"],
+    },
 ]

@@ -120,6 +120,20 @@ WRONG_ANSWERS = [
         "loses": ["ex3-tests"],
     },
     {
+        "name": "never seeds: seed argument ignored, runs not repeatable",
+        "cell": "ex3-overfitting-gap",
+        "source": _GAP.replace("DROPOUT", "dropout").replace("TUNE_X", "X_tune").replace(
+            "    seed_everything(seed)\n", ""),
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "always seeds with 0 whatever the seed argument",
+        "cell": "ex3-overfitting-gap",
+        "source": _GAP.replace("DROPOUT", "dropout").replace("TUNE_X", "X_tune").replace(
+            "seed_everything(seed)", "seed_everything(0)"),
+        "loses": ["ex3-tests"],
+    },
+    {
         "name": "p-value without the +1 (can be 0)",
         "cell": "ex4-shuffle-control",
         "source": _SHUFFLE.replace("RNG", "np.random.default_rng(seed)").replace(
@@ -131,6 +145,15 @@ WRONG_ANSWERS = [
         "cell": "ex4-shuffle-control",
         "source": _SHUFFLE.replace("RNG", "np.random.default_rng()").replace(
             "PVALUE", "(1 + np.sum(null_scores >= score)) / (1 + n_permutations)"),
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "one permutation reused for every shuffle",
+        "cell": "ex4-shuffle-control",
+        "source": _SHUFFLE.replace("RNG", "np.random.default_rng(seed)").replace(
+            "PVALUE", "(1 + np.sum(null_scores >= score)) / (1 + n_permutations)").replace(
+            "    score = cross_val_score", "    y_shuffled = rng.permutation(y)\n    score = cross_val_score").replace(
+            "rng.permutation(y), cv=cv", "y_shuffled, cv=cv"),
         "loses": ["ex4-tests"],
     },
     {
