@@ -272,8 +272,9 @@ WRONG_ANSWERS = [
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
     _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
     _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
-    _b = bootstrap_auroc(np.r_[np.ones(len(_ms)), np.zeros(len(_ns))], np.r_[_ms, _ns], n_boot=300)
-    _extra = {"attack_auc_interval": (_b.low, _b.high), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
+    _a, _n1, _n0 = attack_auc(_ms, _ns), len(_ms), len(_ns)
+    _se = np.sqrt((_a * (1 - _a) + (_n1 - 1) * (_a / (2 - _a) - _a ** 2) + (_n0 - 1) * (2 * _a ** 2 / (1 + _a) - _a ** 2)) / (_n1 * _n0))
+    _extra = {"attack_auc_interval": (_a - 1.96 * _se, _a + 1.96 * _se), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
     per_group = lambda column: {str(g): float(v) for g, v in subgroup_table[column].items()}
     return {"model_details": "MLP, 20 -> 64 -> 2.", "intended_use": "Flag patients for a confirmatory test.",
             "data": "1,000 simulated patients.", "limitations": "Simulated data only.",
@@ -290,8 +291,9 @@ WRONG_ANSWERS = [
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
     _like = np.arange(len(nonmember_groups))   # all non-members, whatever their group mix
     _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
-    _b = bootstrap_auroc(np.r_[np.ones(len(_ms)), np.zeros(len(_ns))], np.r_[_ms, _ns], n_boot=300)
-    _extra = {"attack_auc_interval": (_b.low, _b.high), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
+    _a, _n1, _n0 = attack_auc(_ms, _ns), len(_ms), len(_ns)
+    _se = np.sqrt((_a * (1 - _a) + (_n1 - 1) * (_a / (2 - _a) - _a ** 2) + (_n0 - 1) * (2 * _a ** 2 / (1 + _a) - _a ** 2)) / (_n1 * _n0))
+    _extra = {"attack_auc_interval": (_a - 1.96 * _se, _a + 1.96 * _se), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
     per_group = lambda column: {str(g): float(v) for g, v in subgroup_table[column].items()}
     return {"model_details": "MLP, 20 -> 64 -> 2.", "intended_use": "Flag patients for a confirmatory test.",
             "data": "1,000 simulated patients, 10% group B.", "limitations": "Simulated data only.",
@@ -309,8 +311,9 @@ WRONG_ANSWERS = [
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
     _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
     _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
-    _b = bootstrap_auroc(np.r_[np.ones(len(_ms)), np.zeros(len(_ns))], np.r_[_ms, _ns], n_boot=300)
-    _extra = {"attack_auc_interval": (_b.low, _b.high), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
+    _a, _n1, _n0 = attack_auc(_ms, _ns), len(_ms), len(_ns)
+    _se = np.sqrt((_a * (1 - _a) + (_n1 - 1) * (_a / (2 - _a) - _a ** 2) + (_n0 - 1) * (2 * _a ** 2 / (1 + _a) - _a ** 2)) / (_n1 * _n0))
+    _extra = {"attack_auc_interval": (_a - 1.96 * _se, _a + 1.96 * _se), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
     return {"model_details": "MLP, 20 -> 64 -> 2.", "intended_use": "Flag patients for a confirmatory test.",
             "data": "1,000 simulated patients, 10% group B.", "limitations": "Simulated data only.",
             "ethical_considerations": "False alarms in B, misses in A; no privacy guarantee.",
@@ -326,8 +329,9 @@ WRONG_ANSWERS = [
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
     _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
     _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
-    _b = bootstrap_auroc(np.r_[np.ones(len(_ms)), np.zeros(len(_ns))], np.r_[_ms, _ns], n_boot=300)
-    _extra = {"attack_auc_interval": (_b.low, _b.high), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
+    _a, _n1, _n0 = attack_auc(_ms, _ns), len(_ms), len(_ns)
+    _se = np.sqrt((_a * (1 - _a) + (_n1 - 1) * (_a / (2 - _a) - _a ** 2) + (_n0 - 1) * (2 * _a ** 2 / (1 + _a) - _a ** 2)) / (_n1 * _n0))
+    _extra = {"attack_auc_interval": (_a - 1.96 * _se, _a + 1.96 * _se), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
     per_group = lambda column: {str(g): float(v) for g, v in subgroup_table[column].items()}
     m, n = np.asarray(member_groups), np.asarray(nonmember_groups)
     lm, ln = np.asarray(member_losses, float), np.asarray(nonmember_losses, float)
