@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -363,3 +364,20 @@ def test_grading_config_plugs_into_nbgrader_without_patching(tmp_path):
     assert config.CourseDirectory.root == str(tmp_path)
     assert config.Execute.timeout == 180, "the course's per-cell limit is kept"
     assert CrashProofExecute(config=config).memory_limit == 1.5
+
+
+def test_students_install_and_import_stay_lean():
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert any(r.startswith("dask[distributed]") for r in extras["grading"])
+    assert not any("dask" in r for name, reqs in extras.items() if name != "grading" for r in reqs)
+    assert "dask" not in (ROOT / "binder" / "requirements.txt").read_text()
+    rules = {line.split(":", 1)[0]: line for line in (ROOT / "Makefile").read_text().splitlines()
+             if re.match(r"^[a-z-]+:", line)}
+    assert "GRADING_STAMP" not in rules["lab"], "make lab must not install the instructor extra"
+    assert "GRADING_STAMP" in rules["test"] and "GRADING_STAMP" in rules["grade"]
+    out = subprocess.run([sys.executable, "-c", "import sys, dlbio; print(sorted(m for m in sys.modules "
+                          "if m.startswith(('dlbio.grading', 'distributed', 'dask'))))"],
+                         capture_output=True, text=True, env=child_env(), timeout=300)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr[-2000:]
