@@ -26,7 +26,8 @@ from sklearn.metrics import accuracy_score, roc_auc_score
 
 from ._validation import check_choice, check_finite, check_int, check_random_state, check_xy
 
-__all__ = ["learning_curve", "curve_means", "curve_gaps", "plot_learning_curves", "METRICS"]
+__all__ = ["learning_curve", "curve_means", "curve_gaps", "plot_learning_curves", "lab_cohorts",
+           "METRICS"]
 
 #: The scores recorded for every fit, in the columns of :func:`learning_curve`'s table.
 METRICS = ("auroc", "accuracy")
@@ -101,7 +102,7 @@ def _check_repeats(n_repeats, n_sizes: int) -> list[int]:
 # Learning curves
 # ----------------------------------------------------------------------------------------
 def learning_curve(estimators, X_pool, y_pool, X_test, y_test, train_sizes, *, n_repeats=1,
-                   random_state=None) -> pd.DataFrame:
+                   random_state=None, return_models=False):
     """Score classifiers trained on growing subsets of a pool, on one large test set.
 
     For every training size ``n`` and every repeat, ``n`` samples are drawn at random
@@ -135,14 +136,21 @@ def learning_curve(estimators, X_pool, y_pool, X_test, y_test, train_sizes, *, n
     random_state : None, int or numpy Generator, default=None
         Seed for drawing the training subsets.  The models' own seeds are part of the
         estimators.
+    return_models : bool, default=False
+        Also return the fitted models, so that a later analysis can reuse a fit (for
+        example the one on the whole pool) instead of training it again.
 
     Returns
     -------
     pandas.DataFrame
         One row per (model, size, repeat), with columns ``model``, ``n_train``,
         ``repeat``, ``auroc`` (area under the ROC curve on the test set), ``accuracy``
-        and ``fit_seconds`` (wall time of ``fit``).  Use :func:`curve_means` to average
-        the repeats.
+        and ``fit_seconds`` (wall time of ``fit``; for a search object such as
+        ``GridSearchCV``, the whole search and the final refit).  Use
+        :func:`curve_means` to average the repeats.
+    dict
+        Only with ``return_models=True``: ``(model, n_train, repeat) -> fitted model``,
+        returned after the table as a tuple ``(table, models)``.
 
     Raises
     ------
@@ -200,8 +208,11 @@ def learning_curve(estimators, X_pool, y_pool, X_test, y_test, train_sizes, *, n
     sizes = _check_train_sizes(train_sizes, len(y_pool))
     repeats = _check_repeats(n_repeats, len(sizes))
     rng, _ = check_random_state(random_state)
+    if not isinstance(return_models, (bool, np.bool_)):
+        raise TypeError(f"return_models must be True or False; got {return_models!r} of type "
+                        f"{type(return_models).__name__}.")
 
-    rows = []
+    rows, models = [], {}
     for n_train, n_rep in zip(sizes, repeats):
         for repeat in range(n_rep):
             rows_idx = rng.choice(len(y_pool), size=n_train, replace=False)
@@ -223,7 +234,55 @@ def learning_curve(estimators, X_pool, y_pool, X_test, y_test, train_sizes, *, n
                     "accuracy": float(accuracy_score(y_test, model.predict(X_test))),
                     "fit_seconds": seconds,
                 })
-    return pd.DataFrame(rows, columns=_COLUMNS)
+                if return_models:
+                    models[name, n_train, repeat] = model
+    table = pd.DataFrame(rows, columns=_COLUMNS)
+    return (table, models) if return_models else table
+
+
+# ----------------------------------------------------------------------------------------
+# The three labs of tip 1's decision exercise
+# ----------------------------------------------------------------------------------------
+#: lab -> (rule, seed).  The rule is what the exercise asks students to find out from the
+#: samples; the notebook's hidden test re-creates it privately.
+_LABS = {"A": ("mixed", 101), "B": ("linear", 102), "C": ("mixed", 104)}
+_LAB_RULES = {"linear": dict(signal_strength=0.0, main_effect=1.5),
+              "mixed": dict(signal_strength=3.0, main_effect=1.5)}
+_LAB_PATIENTS, _LAB_FUTURE, _LAB_GENES = 1000, 2000, 500
+
+
+def lab_cohorts() -> dict:
+    """The expression cohorts that three simulated labs send for advice (tip 1, exercise 5).
+
+    Each lab (``"A"``, ``"B"``, ``"C"``) has 1,000 patients profiled on the same 500 genes,
+    with a binary phenotype that two gene programs of 20 genes each drive, either additively
+    or with an interaction between them.  Which lab has which rule is the question of the
+    exercise, so it is not returned; only the cohort is.  The patients each lab will meet
+    later are simulated by the same process but are not part of the result.
+
+    Returns
+    -------
+    dict
+        ``lab -> sklearn.utils.Bunch(X, y)``: ``X`` of shape (1000, 500), log expression;
+        ``y`` of shape (1000,), the phenotype (0/1).  The same arrays on every call (new
+        copies each time).
+
+    Examples
+    --------
+    >>> cohorts = lab_cohorts()
+    >>> sorted(cohorts), cohorts["A"].X.shape
+    (['A', 'B', 'C'], (1000, 500))
+    """
+    from sklearn.utils import Bunch
+
+    from .datasets import make_expression
+
+    cohorts = {}
+    for lab, (rule, seed) in _LABS.items():
+        population = make_expression(_LAB_PATIENTS + _LAB_FUTURE, _LAB_GENES, n_informative=40,
+                                     signal="interaction", random_state=seed, **_LAB_RULES[rule])
+        cohorts[lab] = Bunch(X=population.X[:_LAB_PATIENTS].copy(), y=population.y[:_LAB_PATIENTS].copy())
+    return cohorts
 
 
 def _check_table(table) -> pd.DataFrame:
