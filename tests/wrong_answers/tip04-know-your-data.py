@@ -147,6 +147,15 @@ def new_patient_accuracy(model, X, y, sample_ids):
         "loses": ["ex6-tests"],
     },
     {
+        "name": "constant: a typical accuracy returned for every study",
+        "cell": "ex6-new-patients",
+        "source": '''
+def new_patient_accuracy(model, X, y, sample_ids):
+    return 0.65
+''',
+        "loses": ["ex6-tests"],
+    },
+    {
         "name": "independent units = number of rows",
         "cell": "ex7-dataset-card",
         "source": _CARD_HEAD + '''    units = data.X.shape[0]

@@ -115,7 +115,9 @@ def make_repeated_measures(n_subjects=40, n_visits=10, n_features=20, *, n_infor
         visit : ndarray of shape (n_subjects * n_visits,), int64
             The visit number of each record, from 0.
         feature_names, sample_ids : ndarray of str
-            ``"feature_00"``, ... and ``"s00_v00"`` (subject 0, visit 0), ...
+            ``"feature_00"``, ... and ``"s00_v00"`` (subject 0, visit 0), ...; the numbers
+            have at least two digits, more when needed (``"s000_v00"`` with 100 or more
+            subjects)
         truth : Bunch
             Hidden ground truth:
 
