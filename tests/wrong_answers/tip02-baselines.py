@@ -142,4 +142,80 @@ reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, n
 ''',
         "loses": ["ex5-tests"],
     },
+    {
+        "name": "hard-coded name: always the SVM (the best on the visible study's test cohort)",
+        "cell": "ex5-choose",
+        "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
+
+
+def choose_model(candidates):
+    return "SVM"
+
+
+chosen = choose_model(candidates)
+reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
+        "name": "hard-coded name: always the logistic regression",
+        "cell": "ex5-choose",
+        "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
+
+
+def choose_model(candidates):
+    return "logistic regression"
+
+
+chosen = choose_model(candidates)
+reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
+        "name": "hard-coded name: always the network",
+        "cell": "ex5-choose",
+        "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
+
+
+def choose_model(candidates):
+    return "network"
+
+
+chosen = choose_model(candidates)
+reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
+        "name": "hard-coded by model type: the candidate whose pipeline ends in an SVC",
+        "cell": "ex5-choose",
+        "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
+
+
+def choose_model(candidates):
+    return next(name for name, search in candidates.items() if isinstance(search.best_estimator_[-1], SVC))
+
+
+chosen = choose_model(candidates)
+reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
+        "name": "hard-coded by model type: the candidate whose pipeline ends in a logistic regression",
+        "cell": "ex5-choose",
+        "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
+
+
+def choose_model(candidates):
+    return next(name for name, search in candidates.items()
+                if isinstance(search.best_estimator_[-1], LogisticRegression))
+
+
+chosen = choose_model(candidates)
+reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
+''',
+        "loses": ["ex5-tests"],
+    },
 ]
