@@ -227,7 +227,7 @@ def plot_causal_diagram(edges, positions, *, hidden=(), edge_labels=None, ax=Non
     hidden : collection of str, default=()
         Variables that the data do not record; drawn with a dashed grey box.
     edge_labels : dict, optional
-        ``(cause, effect) -> text`` written at the middle of that arrow (for example the
+        ``(cause, effect) -> text`` written beside the middle of that arrow (for example the
         true effect size).
     ax : matplotlib Axes, optional
         Where to draw; default a new figure.
@@ -313,10 +313,15 @@ def plot_causal_diagram(edges, positions, *, hidden=(), edge_labels=None, ax=Non
                                     shrinkB=0, mutation_scale=16), zorder=2)
         text = edge_labels.get((cause, effect))
         if text:
-            (x0, y0), (x1, y1) = positions[cause], positions[effect]
-            ax.text((x0 + x1) / 2, (y0 + y1) / 2, str(text), ha="center", va="center",
-                    fontsize=9, color=PALETTE["vermillion"], zorder=4,
-                    bbox=dict(facecolor="white", edgecolor="none", pad=1.0))
+            # Beside the visible part of the arrow (between the boxes), not on top of it.
+            (x0, y0), (x1, y1) = _edge(cause, positions[effect]), _edge(effect, positions[cause])
+            length = max(np.hypot(x1 - x0, y1 - y0), 1e-9)
+            nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+            if ny < 0 or (ny == 0 and nx < 0):
+                nx, ny = -nx, -ny
+            ax.text((x0 + x1) / 2 + 0.1 * nx, (y0 + y1) / 2 + 0.1 * ny, str(text), ha="center",
+                    va="center", fontsize=9, color=PALETTE["vermillion"], zorder=4,
+                    bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
     ax.set_axis_off()
     ax.set_title(title)
     return ax

@@ -240,10 +240,12 @@ def make_clinical(n_patients=5000, *, asthma_prevalence=0.15, asthma_effect=0.7,
     therefore a *mediator* of asthma's effect on death and a *collider* between asthma and
     severity.  With the defaults, about 9% of asthmatics die against 13% of other
     patients, and a logistic regression of ``died`` on ``X`` gives asthma a coefficient of
-    about -0.5 (sd about 0.12 over cohorts of 8000): an estimate of asthma's *total effect
-    under the current care policy*, which really is protective (``truth.estimands``).  It
-    is wrong only when read as the direct effect of asthma at the same care (+0.7 on the
-    log-odds scale).  With ``include_treatment=True`` the regression targets the
+    about -0.5 (sd about 0.12 over cohorts of 8000): a logistic summary of asthma's *total
+    effect under the current care policy*, which really is protective (``truth.estimands``
+    gives it on the probability scale).  The summary has no true value of its own: without
+    the care the logistic model is misspecified, and the total effect, given the recorded
+    columns, varies with severity.  It is wrong only when read as the direct effect of
+    asthma at the same care (+0.7 on the log-odds scale).  With ``include_treatment=True`` the regression targets the
     *controlled direct effect* and the asthma coefficient is positive again, about +0.6
     (sd about 0.14) rather than +0.7: adjusting for care, a collider, makes asthma and the
     hidden severity dependent within each care group (collider-stratification bias), and

@@ -196,7 +196,7 @@ def make_cohort(n_members=200, n_nonmembers=200, *, n_features=20, n_informative
 
     See Also
     --------
-    make_clinical : a cohort in which a hidden treatment confounds a risk factor.
+    make_clinical : a cohort in which an unrecorded treatment mediates a risk factor's effect.
     make_expression : gene-expression data with known informative genes.
 
     Notes
