@@ -188,4 +188,25 @@ def passes_sanity_check(method, model, X):
 ''',
         "loses": ["ex6-tests"],
     },
+{
+        "name": "decides on the head stage only (misses a method that ignores the filters)",
+        "cell": "ex6-decide",
+        "source": '''
+def passes_sanity_check(method, model, X):
+    similarity = sanity_check(model, X, {"m": method}, n_repeats=3)
+    return bool(abs(similarity.loc["head randomised", "m"]) < 0.8)
+''',
+        "loses": ["ex6-tests"],
+    },
+    {
+        "name": "compares absolute maps, dropping the sign the statement keeps",
+        "cell": "ex6-decide",
+        "source": '''
+def passes_sanity_check(method, model, X):
+    unsigned = lambda m, X: np.abs(method(m, X))
+    similarity = sanity_check(model, X, {"m": unsigned}, n_repeats=3)["m"]
+    return bool((similarity.abs() < 0.8).all())
+''',
+        "loses": ["ex6-tests"],
+    },
 ]
