@@ -77,7 +77,7 @@ def cost_per_point(cost_baseline, cost_network, accuracy_baseline, accuracy_netw
         "loses": ["ex3-tests"],
     },
     {
-        "name": "ceiling flag without the tolerance for test-set noise",
+        "name": "ceiling flag from the point estimates, without the test-set noise",
         "cell": "ex4-ceiling",
         "source": '''def bayes_ceiling(proba, y):
     proba = np.asarray(proba, dtype=float)
@@ -85,8 +85,37 @@ def cost_per_point(cost_baseline, cost_network, accuracy_baseline, accuracy_netw
             "auroc": float(roc_auc_score(y, proba))}
 
 
-def too_good_to_be_true(score, ceiling, tolerance=0.01):
-    return bool(score > ceiling)
+def too_good_to_be_true(y, score, proba, random_state=0):
+    return bool(roc_auc_score(y, score) > roc_auc_score(y, proba))
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "ceiling flag with an unpaired one-standard-error tolerance (0.01)",
+        "cell": "ex4-ceiling",
+        "source": '''def bayes_ceiling(proba, y):
+    proba = np.asarray(proba, dtype=float)
+    return {"accuracy": float(np.mean(np.maximum(proba, 1 - proba))),
+            "auroc": float(roc_auc_score(y, proba))}
+
+
+def too_good_to_be_true(y, score, proba, random_state=0):
+    return bool(roc_auc_score(y, score) > roc_auc_score(y, proba) + 0.01)
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "ceiling flag from two separate (unpaired) bootstrap intervals that do not overlap",
+        "cell": "ex4-ceiling",
+        "source": '''def bayes_ceiling(proba, y):
+    proba = np.asarray(proba, dtype=float)
+    return {"accuracy": float(np.mean(np.maximum(proba, 1 - proba))),
+            "auroc": float(roc_auc_score(y, proba))}
+
+
+def too_good_to_be_true(y, score, proba, random_state=0):
+    return bool(bootstrap_auroc(y, score, random_state=random_state).low
+                > bootstrap_auroc(y, proba, random_state=random_state).high)
 ''',
         "loses": ["ex4-tests"],
     },
