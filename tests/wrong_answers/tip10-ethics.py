@@ -248,6 +248,16 @@ WRONG_ANSWERS = [
         "loses": ["ex4-tests"],
     },
     {
+        "name": "the +delta term of the DP bound forgotten (epsilon = log(max_tpr / at_fpr))",
+        "cell": "ex4-release-budget",
+        "source": '''def release_epsilon(max_tpr, at_fpr, delta):
+    if max_tpr <= at_fpr:
+        return None
+    return float(np.log(max_tpr / at_fpr))
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
         "name": "base-10 logarithm",
         "cell": "ex4-release-budget",
         "source": '''def release_epsilon(max_tpr, at_fpr, delta):
