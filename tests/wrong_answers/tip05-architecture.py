@@ -222,7 +222,7 @@ shift_interval = (shift_gaps.mean() - half_width, shift_gaps.mean() + half_width
         "loses": ["ex4-tests"],
     },
     {
-        "name": "fine-tuning all at once from a fresh head at the statement's fine-tuning rate (0.003)",
+        "name": "fine-tuning all at once from a fresh head at the suggested fine-tuning rate (0.003)",
         "cell": "ex4-reuse",
         "source": '''def reuse_pretrained(pretrained, X, y, fine_tune=False, seed=0, epochs=30):
     seed_everything(seed)
