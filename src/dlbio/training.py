@@ -216,10 +216,11 @@ def seed_everything(seed: int, *, deterministic: bool = True) -> int:
     (``cudnn.deterministic=True``, ``cudnn.benchmark=False``).  A PyTorch operation that has
     no deterministic version on the GPU then raises a ``RuntimeError`` instead of
     silently giving slightly different results each run.  It also sets the environment
-    variable ``CUBLAS_WORKSPACE_CONFIG=:4096:8`` if it is not set yet; that is a legacy
-    setting that older PyTorch/CUDA versions need for deterministic matrix products on the
-    GPU (harmless on newer ones), and it only takes effect if it is set *before the first
-    CUDA call* of the process, so call this function early in a notebook.
+    variable ``CUBLAS_WORKSPACE_CONFIG=:4096:8`` if it is not set yet: PyTorch's
+    reproducibility notes require it for deterministic cuBLAS matrix products with CUDA 10.2
+    and later (without it, deterministic mode raises an error on such operations), and it only
+    takes effect if it is set *before the first CUDA call* of the process, so call this
+    function early in a notebook.
 
     ``deterministic=False`` seeds the generators and switches deterministic algorithms off
     again (faster on GPUs, but results can differ in the last digits between runs).
