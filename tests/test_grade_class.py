@@ -204,10 +204,36 @@ def test_the_grader_says_what_it_did_in_each_broken_cell(graded_class):
     # The restored cell carries nbgrader's notice, and a crash message names its cause.
     deleted = (course / "autograded" / "deleted" / SLUG / f"{SLUG}.ipynb").read_text()
     assert "was missing from the submission" in deleted
+    # os._exit is refused inside the kernel (no restart needed); a segfault kills it.
     exit_msg = next(c["message"] for c in records["exit"]["cells"] if c["event"])
-    assert "exited with status 3" in exit_msg
+    assert exit_msg.startswith("KernelExitRefused") and "os._exit(3)" in exit_msg
     segv_msg = next(c["message"] for c in records["segfault"]["cells"] if c["event"])
     assert "SIGSEGV" in segv_msg
+
+
+@pytest.mark.notebook
+def test_os_exit_is_refused_in_the_kernel_but_not_in_its_children():
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from dlbio.grading.execute import CrashProofExecute
+
+    nb = new_notebook(cells=[
+        new_code_cell("import os\npid0 = os.getpid()\nstate = 41"),
+        new_code_cell("os._exit(3)"),
+        new_code_cell("import multiprocessing as mp\nchild = mp.get_context('fork').Process(target=os.getpid)\n"
+                      "child.start(); child.join()\nprint(child.exitcode, os.getpid() == pid0, state + 1)"),
+    ])
+    old = dict(os.environ)
+    os.environ.update(child_env())
+    try:
+        CrashProofExecute(timeout=30).preprocess(nb, {"metadata": {"path": "."}})
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    [refused] = nb.cells[1].outputs
+    assert refused["ename"] == "KernelExitRefused" and "os._exit(3)" in refused["evalue"]
+    # Same kernel (same pid, state kept), and a forked child still exits with its own status.
+    assert [o.get("text") for o in nb.cells[2].outputs] == ["0 True 42\n"]
 
 
 @pytest.mark.notebook

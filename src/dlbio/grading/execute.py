@@ -10,6 +10,11 @@ cell, like its parent, and
   it is interrupted; when the interrupt does not stop it, the kernel is restarted;
 * watches the memory of the kernel and its child processes (resident set size, polled several
   times a second) and stops the kernel when it exceeds ``memory_limit``;
+* makes ``os._exit`` in the kernel's own process raise ``KernelExitRefused`` (a
+  ``BaseException``, so ``except Exception`` does not hide it) instead of ending the kernel: the cell fails and scores 0, as a crash would,
+  but the kernel and its state survive, so nothing has to be restarted or re-run.  Child
+  processes (multiprocessing, forked workers) still exit normally.  Turn it off with
+  ``guard_exit = False``;
 * when the kernel died, writes an error into the cell that killed it (so that cell scores 0,
   and the student sees why in the feedback), starts a new kernel, re-runs the earlier cells
   quietly to rebuild their state (skipping the cells that crashed or timed out), and carries on
@@ -21,8 +26,8 @@ It is plugged into nbgrader through configuration, with no fork or patch::
     c.Autograde.autograde_preprocessors = [CrashProofExecute, IgnorePattern, ...]
 
 (:func:`dlbio.grading.worker.grading_config` does this).  The error outputs it writes have the
-names ``KernelDied``, ``MemoryLimitExceeded`` and ``CellTimeoutError``, which the class report
-counts.
+names ``KernelDied``, ``KernelExitRefused``, ``MemoryLimitExceeded`` and ``CellTimeoutError``,
+which the class report counts.
 """
 from __future__ import annotations
 
@@ -36,14 +41,39 @@ from jupyter_core.utils import ensure_async, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Float, Integer
+from traitlets import Bool, Float, Integer
 
 __all__ = ["CrashProofExecute", "KERNEL_EVENTS"]
 
 #: Error names that :class:`CrashProofExecute` writes into a cell when the grader intervened.
-KERNEL_EVENTS = ("KernelDied", "MemoryLimitExceeded", "CellTimeoutError")
+KERNEL_EVENTS = ("KernelDied", "KernelExitRefused", "MemoryLimitExceeded", "CellTimeoutError")
 
 GB = 1024 ** 3
+
+#: Run silently in every new kernel when ``guard_exit`` is on.  It replaces ``os._exit`` in the
+#: kernel's own process only: a forked child (multiprocessing, Optuna's workers) has another pid
+#: and exits as usual.
+EXIT_GUARD = """
+def _dlbio_guard_exit():
+    import os
+
+    real_exit, kernel_pid = os._exit, os.getpid()
+
+    class KernelExitRefused(BaseException):  # not caught by `except Exception`
+        pass
+
+    def guarded_exit(status, _real=real_exit, _pid=kernel_pid):
+        if os.getpid() != _pid:
+            _real(status)
+        raise KernelExitRefused(f"os._exit({status}) would have ended the kernel; the grader "
+                                "stopped it here, so this cell scores 0 and the cells below run.")
+
+    os._exit = guarded_exit
+
+
+_dlbio_guard_exit()
+del _dlbio_guard_exit
+"""
 
 
 def _signal_name(number: int) -> str:
@@ -74,6 +104,12 @@ class CrashProofExecute(Execute):
 
     poll_interval = Float(0.05, help="Seconds between two memory measurements.").tag(config=True)
 
+    guard_exit = Bool(
+        True, help="Make os._exit in the kernel's process fail the cell (KernelExitRefused) "
+                   "instead of ending the kernel, which would cost a restart and a re-run of the "
+                   "earlier cells.  A segfault or the memory limit still ends the kernel.",
+    ).tag(config=True)
+
     # ------------------------------------------------------------------------------------
     # Cell by cell, with restarts
     # ------------------------------------------------------------------------------------
@@ -85,6 +121,16 @@ class CrashProofExecute(Execute):
         await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)
+
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        if self.guard_exit:
+            msg_id = await ensure_async(kc.execute(EXIT_GUARD, silent=True, store_history=False,
+                                                   allow_stdin=False))
+            await self.async_wait_for_reply(msg_id)
+        return kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
     def preprocess(self, nb, resources=None, km=None):
         self._skip = set()        # cells not to replay after a restart (crashed or stuck)
@@ -248,6 +294,7 @@ class _MemoryWatchdog(threading.Thread):
         self.pid, self.limit, self.interval = pid, limit, interval
         self.exceeded = False
         self.peak = 0
+        self.children_every = max(1, round(1.0 / interval))
         self._stop_event = threading.Event()
 
     def stop(self) -> None:
@@ -260,9 +307,14 @@ class _MemoryWatchdog(threading.Thread):
             root = psutil.Process(self.pid)
         except psutil.Error:
             return
+        procs, polls = [root], 0
         while not self._stop_event.is_set():
             try:
-                procs = [root] + root.children(recursive=True)
+                if polls % self.children_every == 0:
+                    # Listing children scans every process on the machine: do it about once a
+                    # second, and only read the memory of the known processes in between.
+                    procs = [root] + root.children(recursive=True)
+                polls += 1
                 rss = 0
                 for proc in procs:
                     try:

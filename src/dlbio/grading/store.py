@@ -13,6 +13,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .worker import _quiet_library_warnings
+
 __all__ = ["Submission", "find_submissions", "make_kit", "store_result", "course_config",
            "notebook_summary"]
 
@@ -147,10 +149,6 @@ def store_result(root: Path, coursedir, config, result: dict) -> None:
     preprocessors, run on the autograded notebook against the course gradebook, exactly as
     ``nbgrader autograde`` would have written them.
     """
-    import nbformat
-    from nbgrader.api import Gradebook
-    from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
-
     student, slug = result["student"], result["slug"]
     autograded = Path(coursedir.format_path(coursedir.autograded_directory, student, slug))
     feedback = Path(coursedir.format_path(coursedir.feedback_directory, student, slug))
@@ -161,6 +159,15 @@ def store_result(root: Path, coursedir, config, result: dict) -> None:
             for rel, data in files.items():
                 (folder / rel).parent.mkdir(parents=True, exist_ok=True)
                 (folder / rel).write_bytes(data)
+
+    with _quiet_library_warnings():
+        _save_scores(coursedir, config, student, slug, autograded)
+
+
+def _save_scores(coursedir, config, student: str, slug: str, autograded: Path) -> None:
+    import nbformat
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 
     submitted = coursedir.format_path(coursedir.submitted_directory, student, slug)
     timestamp = coursedir.get_existing_timestamp(submitted)
@@ -205,7 +212,7 @@ def notebook_summary(path: Path) -> list[dict]:
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         names = {o.get("ename") for o in errors}
         # A MemoryError is the address-space cap stopping one huge allocation: contained too.
-        event = ("memory" if names & {"MemoryLimitExceeded", "MemoryError"} else "crash" if "KernelDied" in names
+        event = ("memory" if names & {"MemoryLimitExceeded", "MemoryError"} else "crash" if names & {"KernelDied", "KernelExitRefused"}
                  else "timeout" if "CellTimeoutError" in names else "")
         if not utils.is_grade(cell):
             if event:

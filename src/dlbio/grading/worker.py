@@ -17,6 +17,8 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["grading_config", "grade_submission", "SINGLE_THREAD_ENV"]
@@ -153,7 +155,8 @@ def grade_submission(kit: dict, student: str, files: dict[str, bytes], *, feedba
         app = Autograde(coursedir=coursedir, config=config)
         app.force = True
         app.create_student = True
-        outcome = capture_log(app)
+        with _quiet_library_warnings():
+            outcome = capture_log(app)
         result["log"] = outcome.get("log", "")[-6000:]
         result["autograded"] = _read_tree(root / "autograded" / student / slug)
         if not outcome["success"] or not any(k.endswith(".ipynb") for k in result["autograded"]):
@@ -165,7 +168,8 @@ def grade_submission(kit: dict, student: str, files: dict[str, bytes], *, feedba
             fb = GenerateFeedback(coursedir=coursedir, config=config)
             fb.update_config(extra)
             fb.force = True
-            fb_outcome = capture_log(fb)
+            with _quiet_library_warnings():
+                fb_outcome = capture_log(fb)
             result["feedback"] = _read_tree(root / "feedback" / student / slug)
             if not fb_outcome["success"]:
                 result["log"] += "\n[feedback] " + _failure_reason(fb_outcome)
@@ -178,6 +182,24 @@ def grade_submission(kit: dict, student: str, files: dict[str, bytes], *, feedba
         os.chdir(cwd)
         shutil.rmtree(tmp, ignore_errors=True)
         result["seconds"] = time.perf_counter() - start
+
+
+@contextmanager
+def _quiet_library_warnings():
+    """Silence two warnings that nbgrader 0.9 itself triggers on every submission.
+
+    SQLAlchemy's ``SAWarning`` about objects "not in session" (nbgrader's gradebook code) and
+    nbformat's ``MissingIDFieldWarning`` (older notebooks without cell ids, which nbgrader
+    normalises) say nothing about the student's work; on a class they flood the instructor's
+    terminal.  Everything else still shows.
+    """
+    from nbformat.validator import MissingIDFieldWarning
+    from sqlalchemy.exc import SAWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
+        warnings.simplefilter("ignore", MissingIDFieldWarning)
+        yield
 
 
 def _failure_reason(outcome: dict) -> str:
