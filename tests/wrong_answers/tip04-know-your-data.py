@@ -17,107 +17,68 @@ _CARD_TAIL = '''    return {
     }
 '''
 
+_CONF_HEAD = '''
+def confounding_check(model, X, y, batch, X_external, y_external, seed=0):
+'''
+_CV = '''    folds = StratifiedKFold(5, shuffle=True, random_state=seed)
+    cv_auroc = cross_val_score(clone(model), X, y, cv=folds, scoring="roc_auc").mean()
+'''
+_EXTERNAL = '''    fitted = clone(model).fit(X, y)
+    external_auroc = roc_auc_score(y_external, fitted.predict_proba(X_external)[:, 1])
+'''
+_CONF_RETURN = '''    return {"batch_auroc": float(roc_auc_score(y, batch)), "cv_auroc": float(cv_auroc),
+            "external_auroc": float(external_auroc)}
+'''
+
 WRONG_ANSWERS = [
     {
         "name": "ignored seed: the folds always use random_state=0",
         "cell": "ex3-confounding",
-        "source": '''
-def confounding_check(model, X, y, batch, X_external, y_external, seed=0):
-    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+        "source": _CONF_HEAD + '''    folds = StratifiedKFold(5, shuffle=True, random_state=0)
     cv_auroc = cross_val_score(clone(model), X, y, cv=folds, scoring="roc_auc").mean()
-    fitted = clone(model).fit(X, y)
-    external_auroc = roc_auc_score(y_external, fitted.predict_proba(X_external)[:, 1])
-    return {"batch_auroc": float(roc_auc_score(y, batch)), "cv_auroc": float(cv_auroc),
-            "external_auroc": float(external_auroc)}
-''',
+''' + _EXTERNAL + _CONF_RETURN,
         "loses": ["ex3-tests"],
     },
     {
         "name": "folds not shuffled",
         "cell": "ex3-confounding",
-        "source": '''
-def confounding_check(model, X, y, batch, X_external, y_external, seed=0):
-    cv_auroc = cross_val_score(clone(model), X, y, cv=StratifiedKFold(5), scoring="roc_auc").mean()
-    fitted = clone(model).fit(X, y)
-    external_auroc = roc_auc_score(y_external, fitted.predict_proba(X_external)[:, 1])
-    return {"batch_auroc": float(roc_auc_score(y, batch)), "cv_auroc": float(cv_auroc),
-            "external_auroc": float(external_auroc)}
-''',
+        "source": _CONF_HEAD + '''    cv_auroc = cross_val_score(clone(model), X, y, cv=StratifiedKFold(5), scoring="roc_auc").mean()
+''' + _EXTERNAL + _CONF_RETURN,
         "loses": ["ex3-tests"],
     },
     {
-        "name": "ignored seed in record-wise CV",
-        "cell": "ex4-record-vs-subject",
-        "source": '''
-def record_vs_subject_cv(model, X, y, groups, n_splits=5, seed=0):
-    record = cross_val_score(model, X, y, cv=KFold(n_splits, shuffle=True, random_state=0))
-    subject = cross_val_score(model, X, y, cv=GroupKFold(n_splits), groups=groups)
-    return {"record_wise": float(record.mean()), "subject_wise": float(subject.mean())}
-''',
-        "loses": ["ex4-tests"],
+        "name": "resubstitution: the model scored on the data it was fitted on, with a seeded shuffle",
+        "cell": "ex3-confounding",
+        "source": _CONF_HEAD + '''    order = np.random.default_rng(seed).permutation(len(y))
+    fitted_all = clone(model).fit(X[order], y[order])
+    cv_auroc = roc_auc_score(y, fitted_all.predict_proba(X)[:, 1])
+''' + _EXTERNAL + _CONF_RETURN,
+        "loses": ["ex3-tests"],
     },
     {
-        "name": "subject-wise CV that ignores the groups (stratified records)",
-        "cell": "ex4-record-vs-subject",
-        "source": '''
-def record_vs_subject_cv(model, X, y, groups, n_splits=5, seed=0):
-    record = cross_val_score(model, X, y, cv=KFold(n_splits, shuffle=True, random_state=seed))
-    subject = cross_val_score(model, X, y, cv=StratifiedKFold(n_splits, shuffle=True, random_state=seed))
-    return {"record_wise": float(record.mean()), "subject_wise": float(subject.mean())}
-''',
-        "loses": ["ex4-tests"],
+        "name": "hard labels instead of probabilities on the external batch",
+        "cell": "ex3-confounding",
+        "source": _CONF_HEAD + _CV + '''    fitted = clone(model).fit(X, y)
+    external_auroc = roc_auc_score(y_external, fitted.predict(X_external))
+''' + _CONF_RETURN,
+        "loses": ["ex3-tests"],
     },
     {
-        "name": "design effect of the outcome taken from the markers' average ICC",
-        "cell": "ex5-effective-n",
-        "source": '''
-def effective_sample_size(values, groups):
-    # One ICC for the data set: the average over the markers.
-    labels, index = np.unique(groups, return_inverse=True)
-    k, n = len(labels), len(values)
-    m = n / k
-    iccs = []
-    for j in range(rm.X.shape[1]):
-        x = rm.X[:, j].astype(float)
-        means = np.array([x[index == s].mean() for s in range(k)])
-        msb = m * ((means - x.mean()) ** 2).sum() / (k - 1)
-        msw = ((x - means[index]) ** 2).sum() / (n - k)
-        iccs.append((msb - msw) / (msb + (m - 1) * msw))
-    icc = float(np.mean(iccs))
-    return {"icc": icc, "design_effect": 1 + (m - 1) * icc, "n_eff": n / (1 + (m - 1) * icc)}
-''',
-        "loses": ["ex5-tests"],
+        "name": "external batch scored by cross-validation inside it",
+        "cell": "ex3-confounding",
+        "source": _CONF_HEAD + _CV + '''    external_auroc = cross_val_score(clone(model), X_external, y_external,
+                                     cv=StratifiedKFold(5, shuffle=True, random_state=seed), scoring="roc_auc").mean()
+''' + _CONF_RETURN,
+        "loses": ["ex3-tests"],
     },
     {
-        "name": "naive ICC: variance of the patient means over the total variance",
-        "cell": "ex5-effective-n",
+        "name": "transcribed visible example: the printed AUROCs, a seed-dependent jitter on the CV one",
+        "cell": "ex3-confounding",
         "source": '''
-def effective_sample_size(values, groups):
-    values = np.asarray(values, dtype=float)
-    labels, index = np.unique(groups, return_inverse=True)
-    m = len(values) / len(labels)
-    means = np.array([values[index == s].mean() for s in range(len(labels))])
-    icc = float(means.var() / values.var())
-    return {"icc": icc, "design_effect": 1 + (m - 1) * icc, "n_eff": len(values) / (1 + (m - 1) * icc)}
+def confounding_check(model, X, y, batch, X_external, y_external, seed=0):
+    return {"batch_auroc": 0.874, "cv_auroc": 0.858 + 0.001 * seed, "external_auroc": 0.572}
 ''',
-        "loses": ["ex5-tests"],
-    },
-    {
-        "name": "design effect 1 + m * ICC",
-        "cell": "ex5-effective-n",
-        "source": '''
-def effective_sample_size(values, groups):
-    values = np.asarray(values, dtype=float)
-    labels, index = np.unique(groups, return_inverse=True)
-    k, n = len(labels), len(values)
-    m = n / k
-    means = np.array([values[index == s].mean() for s in range(k)])
-    msb = m * ((means - values.mean()) ** 2).sum() / (k - 1)
-    msw = ((values - means[index]) ** 2).sum() / (n - k)
-    icc = float((msb - msw) / (msb + (m - 1) * msw))
-    return {"icc": icc, "design_effect": 1 + m * icc, "n_eff": n / (1 + m * icc)}
-''',
-        "loses": ["ex5-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "new-patient accuracy from record-wise cross-validation",
