@@ -73,26 +73,6 @@ def train_seeded(seed, X, y, optimizer="adam", epochs=10, lr=None):
         "loses": ["ex1-tests"],
     },
     {
-        "name": "population sd (ddof=0) for the seed spread",
-        "cell": "ex2-seed-spread",
-        "source": '''
-def seed_spread(seeds, X_train, y_train, X_tune, y_tune):
-    scores = np.array([accuracy(train_seeded(s, X_train, y_train), X_tune, y_tune) for s in seeds])
-    return {"scores": scores, "mean": float(scores.mean()), "sd": float(scores.std())}
-''',
-        "loses": ["ex2-tests"],
-    },
-    {
-        "name": "training accuracy instead of tuning accuracy",
-        "cell": "ex2-seed-spread",
-        "source": '''
-def seed_spread(seeds, X_train, y_train, X_tune, y_tune):
-    scores = np.array([accuracy(train_seeded(s, X_train, y_train), X_train, y_train) for s in seeds])
-    return {"scores": scores, "mean": float(scores.mean()), "sd": float(scores.std(ddof=1))}
-''',
-        "loses": ["ex2-tests"],
-    },
-    {
         "name": "a loop whose loss goes down is called working",
         "cell": "ex3-overfit-one-batch",
         "source": _PROBE + '''    return bool(losses[-1] >= losses[0])
@@ -212,26 +192,5 @@ def tuned_comparison(X_train, y_train, X_tune, y_tune, seeds):
     return result
 ''',
         "loses": ["ex4-tests"],
-    },
-    {
-        "name": "numpy numbers left in the run record",
-        "cell": "ex5-run-record",
-        "source": '''
-def make_run_record(config, seed, metrics):
-    return {"config": dict(config), "seed": seed, "versions": library_versions(), "device": str(DEVICE),
-            "metrics": dict(metrics), "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-''',
-        "loses": ["ex5-tests"],
-    },
-    {
-        "name": "device recorded as the torch object",
-        "cell": "ex5-run-record",
-        "source": '''
-def make_run_record(config, seed, metrics):
-    return {"config": dict(config), "seed": int(seed), "versions": library_versions(), "device": DEVICE,
-            "metrics": {k: float(v) for k, v in metrics.items()},
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-''',
-        "loses": ["ex5-tests"],
     },
 ]
