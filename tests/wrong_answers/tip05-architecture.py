@@ -93,6 +93,35 @@ def one_hot(sequences):
         "loses": ["ex2-tests"],
     },
     {
+        "name": "mean pooling over positions instead of the best match",
+        "cell": "ex2-small-cnn",
+        "source": '''class SmallCNN(nn.Module):
+    def __init__(self, n_filters=8, kernel_size=12, n_outputs=2):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.head = nn.Linear(n_filters, n_outputs)
+
+    def forward(self, x):
+        scores = torch.relu(self.conv(x))
+        return self.head(scores.mean(dim=2))
+''',
+        "loses": ["ex2-tests"],
+    },
+    {
+        "name": "no ReLU before the pooling",
+        "cell": "ex2-small-cnn",
+        "source": '''class SmallCNN(nn.Module):
+    def __init__(self, n_filters=8, kernel_size=12, n_outputs=2):
+        super().__init__()
+        self.conv = nn.Conv1d(4, n_filters, kernel_size)
+        self.head = nn.Linear(n_filters, n_outputs)
+
+    def forward(self, x):
+        return self.head(self.conv(x).amax(dim=2))
+''',
+        "loses": ["ex2-tests"],
+    },
+    {
         "name": "ignored seed: every run uses the same data and weights",
         "cell": "ex3-shift-experiment",
         "source": '''def shift_experiment(seed, n_train=600, epochs=8):
@@ -186,96 +215,66 @@ shift_interval = (shift_gaps.mean() - half_width, shift_gaps.mean() + half_width
         "loses": ["ex3-tests"],
     },
     {
-        "name": "trains the pre-trained network itself instead of a copy",
-        "cell": "ex4-reuse",
-        "source": '''def reuse_pretrained(pretrained, X, y, fine_tune=False, seed=0, epochs=30):
-    seed_everything(seed)
-    model = pretrained
-    model.head = nn.Linear(model.n_filters, 2)
-    for parameter in model.conv.parameters():
-        parameter.requires_grad = False
-    fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=epochs, device=DEVICE)
-    if fine_tune:
-        for parameter in model.conv.parameters():
-            parameter.requires_grad = True
-        fit(model, X, y, lr=3e-3, batch_size=32, max_epochs=20, device=DEVICE)
-    return model
-''',
-        "loses": ["ex4-tests"],
-    },
-    {
-        "name": "fine-tuning all at once from a fresh head at the small learning rate",
-        "cell": "ex4-reuse",
-        "source": '''def reuse_pretrained(pretrained, X, y, fine_tune=False, seed=0, epochs=30):
-    seed_everything(seed)
-    model = copy.deepcopy(pretrained)
-    model.head = nn.Linear(model.n_filters, 2)
-    if fine_tune:
-        # everything at once, at the small fine-tuning rate, for the same number of epochs
-        fit(model, X, y, lr=1e-3, batch_size=32, max_epochs=epochs + 20, device=DEVICE)
-        return model
-    for parameter in model.conv.parameters():
-        parameter.requires_grad = False
-    fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=epochs, device=DEVICE)
-    return model
-''',
-        "loses": ["ex4-tests"],
-    },
-    {
-        "name": "fine-tuning all at once from a fresh head at the suggested fine-tuning rate (0.003)",
-        "cell": "ex4-reuse",
-        "source": '''def reuse_pretrained(pretrained, X, y, fine_tune=False, seed=0, epochs=30):
-    seed_everything(seed)
-    model = copy.deepcopy(pretrained)
-    model.head = nn.Linear(model.n_filters, 2)
-    if fine_tune:
-        # everything at once, at the fine-tuning rate, for the same 50 epochs
-        fit(model, X, y, lr=3e-3, batch_size=32, max_epochs=epochs + 20, device=DEVICE)
-        return model
-    for parameter in model.conv.parameters():
-        parameter.requires_grad = False
-    fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=epochs, device=DEVICE)
-    return model
-''',
-        "loses": ["ex4-tests"],
-    },
-    {
-        "name": "head first, but the filters are fine-tuned at the head's learning rate",
-        "cell": "ex4-reuse",
-        "source": '''def reuse_pretrained(pretrained, X, y, fine_tune=False, seed=0, epochs=30):
-    seed_everything(seed)
-    model = copy.deepcopy(pretrained)
-    model.head = nn.Linear(model.n_filters, 2)
-    for parameter in model.conv.parameters():
-        parameter.requires_grad = False
-    fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=epochs, device=DEVICE)
-    if fine_tune:
-        for parameter in model.conv.parameters():
-            parameter.requires_grad = True
-        fit(model, X, y, lr=1e-2, batch_size=32, max_epochs=20, device=DEVICE)
-    return model
-''',
-        "loses": ["ex4-tests"],
-    },
-    {
         "name": "chooses the source on the lesson's test set (another target)",
-        "cell": "ex5-build-target-model",
+        "cell": "ex4-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     scores = {}
     for name, network in candidates.items():
-        scores[name] = auroc(reuse_pretrained(network, X, y, seed=seed), target_test)
+        frozen = reuse_motif_cnn(network, X, y, strategy="frozen", random_state=seed, device=DEVICE)
+        scores[name] = auroc(frozen, target_test)
     choice = max(scores, key=scores.get)
-    return choice, reuse_pretrained(candidates[choice], X, y, fine_tune=True, seed=seed)
+    return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
+                                   fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex5-tests"],
+        "loses": ["ex4-tests"],
     },
     {
         "name": "hard-coded visible answer",
-        "cell": "ex5-build-target-model",
+        "cell": "ex4-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     choice = "source_2"     # the one that won on the visible target
-    return choice, reuse_pretrained(candidates[choice], X, y, fine_tune=True, seed=seed)
+    return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
+                                   fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex5-tests"],
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "keeps the source's four-output head instead of a new two-class head",
+        "cell": "ex4-build-target-model",
+        "source": '''def build_target_model(candidates, X, y, seed=0):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    cv_auroc = {}
+    for name, network in candidates.items():
+        with torch.no_grad():
+            features = network.features(torch.as_tensor(X, device=next(network.parameters()).device)).cpu().numpy()
+        cv_auroc[name] = cross_val_score(LogisticRegression(C=0.1, max_iter=1000), features, y,
+                                         cv=StratifiedKFold(5, shuffle=True, random_state=seed), scoring="roc_auc").mean()
+    choice = max(cv_auroc, key=cv_auroc.get)
+    seed_everything(seed)
+    model = copy.deepcopy(candidates[choice])       # the source head (four outputs) is kept and trained on 0/1
+    fit(model, X, y, lr=3e-3, batch_size=32, max_epochs=20, device=DEVICE)
+    return choice, model
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "right choice, but the network is trained from scratch (the chosen candidate is not used)",
+        "cell": "ex4-build-target-model",
+        "source": '''def build_target_model(candidates, X, y, seed=0):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    cv_auroc = {}
+    for name, network in candidates.items():
+        with torch.no_grad():
+            features = network.features(torch.as_tensor(X, device=next(network.parameters()).device)).cpu().numpy()
+        cv_auroc[name] = cross_val_score(LogisticRegression(C=0.1, max_iter=1000), features, y,
+                                         cv=StratifiedKFold(5, shuffle=True, random_state=seed), scoring="roc_auc").mean()
+    choice = max(cv_auroc, key=cv_auroc.get)
+    return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="scratch", random_state=seed, device=DEVICE)
+''',
+        "loses": ["ex4-tests"],
     },
 ]
