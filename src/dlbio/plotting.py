@@ -313,15 +313,18 @@ def plot_causal_diagram(edges, positions, *, hidden=(), edge_labels=None, ax=Non
                                     shrinkB=0, mutation_scale=16), zorder=2)
         text = edge_labels.get((cause, effect))
         if text:
-            # Beside the visible part of the arrow (between the boxes), not on top of it.
+            # Beside the middle of the visible part of the arrow (between the boxes), a fixed
+            # distance in points away from the line, so that the label never touches it.
             (x0, y0), (x1, y1) = _edge(cause, positions[effect]), _edge(effect, positions[cause])
-            length = max(np.hypot(x1 - x0, y1 - y0), 1e-9)
-            nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+            (u0, v0), (u1, v1) = ax.transData.transform([(x0, y0), (x1, y1)])
+            length = max(np.hypot(u1 - u0, v1 - v0), 1e-9)
+            nx, ny = -(v1 - v0) / length, (u1 - u0) / length
             if ny < 0 or (ny == 0 and nx < 0):
                 nx, ny = -nx, -ny
-            ax.text((x0 + x1) / 2 + 0.1 * nx, (y0 + y1) / 2 + 0.1 * ny, str(text), ha="center",
-                    va="center", fontsize=9, color=PALETTE["vermillion"], zorder=4,
-                    bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
+            ax.annotate(str(text), xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(10 * nx, 10 * ny),
+                        textcoords="offset points", ha="center", va="center", fontsize=9,
+                        color=PALETTE["vermillion"], zorder=4,
+                        bbox=dict(facecolor="white", edgecolor="none", pad=0.5))
     ax.set_axis_off()
     ax.set_title(title)
     return ax

@@ -76,6 +76,23 @@ def asthma_estimates(seed, n_patients=8000):
         "loses": ["ex4-tests"],
     },
     {
+        "name": "penalised fits (scikit-learn's default LogisticRegression) instead of unpenalised ones",
+        "cell": "ex4-adjustment",
+        "source": '''
+def asthma_estimates(seed, n_patients=8000):
+    plain = make_clinical(n_patients, random_state=seed)
+    with_care = make_clinical(n_patients, include_treatment=True, random_state=seed)
+    naive = LogisticRegression(max_iter=10000).fit(plain.X, plain.y)
+    adjusted = LogisticRegression(max_iter=10000).fit(with_care.X, with_care.y)
+    columns = list(with_care.X.columns)
+    return {"naive": float(naive.coef_[0][list(plain.X.columns).index("asthma")]),
+            "adjusted": float(adjusted.coef_[0][columns.index("asthma")]),
+            "care": float(adjusted.coef_[0][columns.index("aggressive_care")]),
+            "true": float(plain.truth.coef["asthma"])}
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
         "name": "hard-coded visible answer",
         "cell": "ex4-adjustment",
         "source": '''
