@@ -1,73 +1,27 @@
 """Plausible wrong answers for tip10-ethics; each must lose points (CURRICULUM.md section 6.4)."""
 
 WRONG_ANSWERS = [
-    # ---- Exercise 1: per-group error rates -------------------------------------------------
-    {
-        "name": "false-negative rate divided by the whole group instead of its positives",
-        "cell": "ex1-subgroup-report",
-        "source": '''def subgroup_report(y_true, y_pred, group):
-    y_true, y_pred, group = np.asarray(y_true), np.asarray(y_pred), np.asarray(group)
-    rows = {}
-    for g in np.unique(group):
-        m = group == g
-        rows[g] = {"n": int(m.sum()),
-                   "error_rate": float(np.mean(y_pred[m] != y_true[m])),
-                   "fpr": float(np.mean((y_pred[m] == 1) & (y_true[m] == 0))),
-                   "fnr": float(np.mean((y_pred[m] == 0) & (y_true[m] == 1)))}
-    return pd.DataFrame.from_dict(rows, orient="index")
-''',
-        "loses": ["ex1-tests"],
-    },
-    {
-        "name": "error types computed over everybody, copied into every group's row",
-        "cell": "ex1-subgroup-report",
-        "source": '''def subgroup_report(y_true, y_pred, group):
-    y_true, y_pred, group = np.asarray(y_true), np.asarray(y_pred), np.asarray(group)
-    fpr = float(np.mean(y_pred[y_true == 0] == 1))
-    fnr = float(np.mean(y_pred[y_true == 1] == 0))
-    rows = {g: {"n": int(np.sum(group == g)),
-                "error_rate": float(np.mean(y_pred[group == g] != y_true[group == g])),
-                "fpr": fpr, "fnr": fnr} for g in np.unique(group)}
-    return pd.DataFrame.from_dict(rows, orient="index")
-''',
-        "loses": ["ex1-tests"],
-    },
-    {
-        "name": "false-positive and false-negative rates swapped",
-        "cell": "ex1-subgroup-report",
-        "source": '''def subgroup_report(y_true, y_pred, group):
-    y_true, y_pred, group = np.asarray(y_true), np.asarray(y_pred), np.asarray(group)
-    rows = {}
-    for g in np.unique(group):
-        m = group == g
-        rows[g] = {"n": int(m.sum()), "error_rate": float(np.mean(y_pred[m] != y_true[m])),
-                   "fpr": float(np.mean(y_pred[m & (y_true == 1)] == 0)),
-                   "fnr": float(np.mean(y_pred[m & (y_true == 0)] == 1))}
-    return pd.DataFrame.from_dict(rows, orient="index")
-''',
-        "loses": ["ex1-tests"],
-    },
-    # ---- Exercise 2 (decision): the clinic's rule ------------------------------------------
+    # ---- Exercise 1 (decision): the clinic's rule ------------------------------------------
     {
         "name": "default 0.5 threshold: the stated costs are ignored",
-        "cell": "ex2-decision-rule",
+        "cell": "ex1-decision-rule",
         "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
     return {g: 0.5 for g in np.unique(group)}
 ''',
-        "loses": ["ex2-tests"],
+        "loses": ["ex1-tests"],
     },
     {
         "name": "textbook cost threshold for everyone, on uncalibrated risks",
-        "cell": "ex2-decision-rule",
+        "cell": "ex1-decision-rule",
         "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
     t = cost_false_alarm / (cost_miss + cost_false_alarm)
     return {g: t for g in np.unique(group)}
 ''',
-        "loses": ["ex2-tests"],
+        "loses": ["ex1-tests"],
     },
     {
         "name": "one threshold tuned on both groups pooled",
-        "cell": "ex2-decision-rule",
+        "cell": "ex1-decision-rule",
         "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
     risk, y = np.asarray(risk, dtype=float), np.asarray(y)
     grid = np.linspace(0.01, 0.99, 99)
@@ -75,11 +29,11 @@ WRONG_ANSWERS = [
     best = float(grid[int(np.argmin(costs))])
     return {g: best for g in np.unique(group)}
 ''',
-        "loses": ["ex2-tests"],
+        "loses": ["ex1-tests"],
     },
     {
         "name": "the two costs swapped",
-        "cell": "ex2-decision-rule",
+        "cell": "ex1-decision-rule",
         "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
     risk, y, group = np.asarray(risk, dtype=float), np.asarray(y), np.asarray(group)
     grid = np.linspace(0.01, 0.99, 99)
@@ -90,11 +44,11 @@ WRONG_ANSWERS = [
         out[g] = float(grid[int(np.argmin(costs))])
     return out
 ''',
-        "loses": ["ex2-tests"],
+        "loses": ["ex1-tests"],
     },
     {
         "name": "minimises cost_miss * FNR + cost_false_alarm * FPR: the rates ignore how common the disease is",
-        "cell": "ex2-decision-rule",
+        "cell": "ex1-decision-rule",
         "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
     risk, y, group = np.asarray(risk, dtype=float), np.asarray(y), np.asarray(group)
     thresholds = {}
@@ -105,11 +59,11 @@ WRONG_ANSWERS = [
         thresholds[g] = float(candidates[int(np.argmin(costs))])
     return thresholds
 ''',
-        "loses": ["ex2-tests"],
+        "loses": ["ex1-tests"],
     },
     {
         "name": "thresholds tuned on the clinic's test set instead of the sample passed in",
-        "cell": "ex2-decision-rule",
+        "cell": "ex1-decision-rule",
         "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
     r_all, y_all, g_all = globals()["risk"][test_idx], cohort.y[test_idx], cohort.subgroup[test_idx]
     grid = np.linspace(0.01, 0.99, 99)
@@ -120,20 +74,20 @@ WRONG_ANSWERS = [
         out[g] = float(grid[int(np.argmin(costs))])
     return out
 ''',
-        "loses": ["ex2-tests"],
+        "loses": ["ex1-tests"],
     },
     {
         "name": "hard-coded thresholds read off the visible example",
-        "cell": "ex2-decision-rule",
+        "cell": "ex1-decision-rule",
         "source": '''def choose_thresholds(risk, y, group, cost_miss, cost_false_alarm):
     return {"A": 0.097, "B": 0.398}
 ''',
-        "loses": ["ex2-tests"],
+        "loses": ["ex1-tests"],
     },
-    # ---- Exercise 3: TPR at low FPR --------------------------------------------------------
+    # ---- Exercise 2: TPR at low FPR --------------------------------------------------------
     {
         "name": "AUC-only reporting: TPR and FPR at the mean training loss, not at the FPR budget",
-        "cell": "ex3-attack",
+        "cell": "ex2-attack",
         "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
@@ -143,11 +97,11 @@ WRONG_ANSWERS = [
     return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": float(threshold),
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "threshold set on the members' losses instead of the non-members'",
-        "cell": "ex3-attack",
+        "cell": "ex2-attack",
         "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
@@ -157,11 +111,11 @@ WRONG_ANSWERS = [
     return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "attack scored by the loss instead of the negative loss",
-        "cell": "ex3-attack",
+        "cell": "ex2-attack",
         "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
@@ -172,11 +126,11 @@ WRONG_ANSWERS = [
     return {"auc": attack_auc(member_losses, nonmember_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "accepts too few non-members to resolve the false-positive rate",
-        "cell": "ex3-attack",
+        "cell": "ex2-attack",
         "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
@@ -187,11 +141,11 @@ WRONG_ANSWERS = [
     return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "interpolated quantile threshold that can flag more non-members than the budget",
-        "cell": "ex3-attack",
+        "cell": "ex2-attack",
         "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
@@ -201,11 +155,11 @@ WRONG_ANSWERS = [
     return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "default (linear) quantile of the non-members' losses as the threshold",
-        "cell": "ex3-attack",
+        "cell": "ex2-attack",
         "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
@@ -215,70 +169,70 @@ WRONG_ANSWERS = [
     return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
-    # ---- Exercise 4 (decision): the release budget -----------------------------------------
+    # ---- Exercise 3 (decision): the release budget -----------------------------------------
     {
         "name": "budget chosen from the measured attack (a lower bound) instead of the DP guarantee",
-        "cell": "ex4-release-budget",
+        "cell": "ex3-release-budget",
         "source": '''def release_epsilon(max_tpr, at_fpr, delta):
     # The loss attack caught few members of the epsilon = 8 model at 1% FPR, so 8 is enough.
     ok = [eps for eps, row in ((8.0, table.loc["DP-SGD ε = 8"]), (1.0, table.loc["DP-SGD ε = 1"]))
           if row["loss_caught_1.0%"] / n_members <= max_tpr]
     return max(ok) if ok else None
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "bound without the exponential (TPR <= eps * FPR + delta)",
-        "cell": "ex4-release-budget",
+        "cell": "ex3-release-budget",
         "source": '''def release_epsilon(max_tpr, at_fpr, delta):
     if max_tpr - delta <= at_fpr:
         return None
     return (max_tpr - delta) / at_fpr
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "stricter than needed: epsilon = 1 whatever the limit",
-        "cell": "ex4-release-budget",
+        "cell": "ex3-release-budget",
         "source": '''def release_epsilon(max_tpr, at_fpr, delta):
     return 1.0
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "the +delta term of the DP bound forgotten (epsilon = log(max_tpr / at_fpr))",
-        "cell": "ex4-release-budget",
+        "cell": "ex3-release-budget",
         "source": '''def release_epsilon(max_tpr, at_fpr, delta):
     if max_tpr <= at_fpr:
         return None
     return float(np.log(max_tpr / at_fpr))
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "base-10 logarithm",
-        "cell": "ex4-release-budget",
+        "cell": "ex3-release-budget",
         "source": '''def release_epsilon(max_tpr, at_fpr, delta):
     if max_tpr - delta <= at_fpr:
         return None
     return float(np.log10((max_tpr - delta) / at_fpr))
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "no answer for a limit that no training run can meet",
-        "cell": "ex4-release-budget",
+        "cell": "ex3-release-budget",
         "source": '''def release_epsilon(max_tpr, at_fpr, delta):
     return float(np.log(max(max_tpr - delta, 1e-12) / at_fpr))
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
-    # ---- Exercise 5: the model card --------------------------------------------------------
+    # ---- Exercise 4: the model card --------------------------------------------------------
     {
         "name": "dishonest card: claims epsilon = 8 for a model trained without DP",
-        "cell": "ex5-model-card",
+        "cell": "ex4-model-card",
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
     _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
     _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
@@ -293,11 +247,11 @@ WRONG_ANSWERS = [
                            "fpr": per_group("fpr"), "fnr": per_group("fnr")},
             "privacy": {"epsilon": 8.0, "attack_auc": attack_auc(-np.asarray(member_losses), -np.asarray(nonmember_losses)), **_extra}}
 ''',
-        "loses": ["ex5-tests"],
+        "loses": ["ex4-tests"],
     },
     {
         "name": "group-confounded attack AUC: members compared with non-members of another group mix",
-        "cell": "ex5-model-card",
+        "cell": "ex4-model-card",
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
     _like = np.arange(len(nonmember_groups))   # all non-members, whatever their group mix
     _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
@@ -313,11 +267,11 @@ WRONG_ANSWERS = [
             "privacy": {"epsilon": float(epsilon),
                         "attack_auc": attack_auc(-np.asarray(member_losses), -np.asarray(nonmember_losses)), **_extra}}
 ''',
-        "loses": ["ex5-tests"],
+        "loses": ["ex4-tests"],
     },
     {
         "name": "numbers typed into the card (rounded) instead of taken from the table",
-        "cell": "ex5-model-card",
+        "cell": "ex4-model-card",
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
     _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
     _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
@@ -331,11 +285,11 @@ WRONG_ANSWERS = [
                            "fpr": {"A": 0.125, "B": 0.499}, "fnr": {"A": 0.252, "B": 0.021}},
             "privacy": {"epsilon": float(epsilon), "attack_auc": 0.506, **_extra}}
 ''',
-        "loses": ["ex5-tests"],
+        "loses": ["ex4-tests"],
     },
     {
         "name": "card reports false alarms only: the misses (FNR) are left out",
-        "cell": "ex5-model-card",
+        "cell": "ex4-model-card",
         "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
     _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
     _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
@@ -354,6 +308,6 @@ WRONG_ANSWERS = [
                            "fpr": per_group("fpr")},
             "privacy": {"epsilon": float(epsilon), "attack_auc": float(auc), **_extra}}
 ''',
-        "loses": ["ex5-tests"],
+        "loses": ["ex4-tests"],
     },
 ]
