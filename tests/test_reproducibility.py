@@ -1,12 +1,15 @@
 """Tests for dlbio.reproducibility: visible nondeterminism on a CPU, seeded runs, JSON checks."""
 import json
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
 import torch
 
 from dlbio.models import MLP
-from dlbio.reproducibility import json_problems, reordering_divergence, sum_in_random_orders, train_seeded_mlp
+from dlbio.reproducibility import (code_commit, json_problems, reordering_divergence, sum_in_random_orders,
+                                   train_seeded_mlp)
 from dlbio.training import weights_equal
 
 
@@ -67,3 +70,33 @@ def test_json_problems_names_every_value_json_cannot_write():
                         "record['shape'][1] is numpy.ndarray", "record['device'] is torch.device"]
     clean = {"seed": 1, "metrics": {"acc": 0.5, "auc": np.float64(0.7)}}
     assert json_problems(clean) == [] and json.dumps(clean)
+    assert json_problems({"seed": np.int64(1)}, name="draft") == ["draft['seed'] is numpy.int64"]
+    with pytest.raises(TypeError, match="name must be a str"):
+        json_problems({}, name=3)
+
+
+def _git(folder, *args):
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_code_commit_reads_the_commit_and_flags_uncommitted_changes(tmp_path):
+    assert code_commit(tmp_path) is None  # not a git repository
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "config", "user.email", "a@b.c")
+    _git(tmp_path, "config", "user.name", "a")
+    (tmp_path / "train.py").write_text("print(1)\n")
+    _git(tmp_path, "add", "train.py")
+    _git(tmp_path, "commit", "-q", "-m", "first")
+    head = subprocess.run(["git", "-C", str(tmp_path), "rev-parse", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    assert code_commit(tmp_path) == head and len(head) == 40
+    (tmp_path / "train.py").write_text("print(2)\n")
+    assert code_commit(str(tmp_path)) == head + "+uncommitted"
+
+
+def test_code_commit_checks_its_argument(tmp_path):
+    with pytest.raises(TypeError, match="path must be a str or os.PathLike"):
+        code_commit(3)
+    with pytest.raises(ValueError, match="path must be an existing folder"):
+        code_commit(tmp_path / "missing")

@@ -5,7 +5,8 @@ change too.  These helpers reproduce that on a CPU, where everything is determin
 :func:`sum_in_random_orders` adds the same float32 numbers in different orders, and
 :func:`reordering_divergence` trains two networks that differ *only* in the order in which
 each mini-batch's rows are added up, and follows how far apart they drift.
-:func:`json_problems` lists the values of a run record that JSON cannot store.
+:func:`json_problems` lists the values of a run record that JSON cannot store, and
+:func:`code_commit` reads the git commit of the code for that record.
 """
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from sklearn.utils import Bunch
 
 from ._validation import check_choice, check_float, check_int, check_random_state
 
-__all__ = ["train_seeded_mlp", "sum_in_random_orders", "reordering_divergence", "json_problems"]
+__all__ = ["train_seeded_mlp", "sum_in_random_orders", "reordering_divergence", "json_problems",
+           "code_commit"]
 
 
 def train_seeded_mlp(seed: int, X, y, *, hidden=(64, 64), optimizer: str = "adam", lr=None,
@@ -186,7 +188,7 @@ def reordering_divergence(make_model, X, y, *, X_eval=None, seed: int = 0, optim
     return Bunch(weight_gap=np.array(gaps), n_disagree=n_disagree, model_a=models[0], model_b=models[1])
 
 
-def json_problems(record, *, _path: str = "record") -> list[str]:
+def json_problems(record, *, name: str = "record") -> list[str]:
     """List the values in ``record`` that ``json.dumps`` cannot write, with where they are.
 
     JSON knows dicts with string keys, lists, strings, Python ints and floats, booleans and
@@ -197,6 +199,8 @@ def json_problems(record, *, _path: str = "record") -> list[str]:
     ----------
     record : object
         Typically a dict such as a run record or a dataset card.
+    name : str, default="record"
+        What to call ``record`` in the messages (for example ``"draft"``).
 
     Returns
     -------
@@ -208,22 +212,65 @@ def json_problems(record, *, _path: str = "record") -> list[str]:
     --------
     >>> json_problems({"seed": np.int64(3), "metrics": {"acc": 0.9}})
     ["record['seed'] is numpy.int64"]
+    >>> json_problems({"seed": np.int64(3)}, name="draft")
+    ["draft['seed'] is numpy.int64"]
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a str; got {type(name).__name__} {name!r}.")
     problems: list[str] = []
     if isinstance(record, dict):
         for key, value in record.items():
-            where = f"{_path}[{key!r}]"
+            where = f"{name}[{key!r}]"
             if not isinstance(key, str):
                 problems.append(f"{where}: the key is {type(key).__module__}.{type(key).__name__}, "
                                 "JSON keys must be strings")
-            problems += json_problems(value, _path=where)
+            problems += json_problems(value, name=where)
     elif isinstance(record, (list, tuple)):
         for i, value in enumerate(record):
-            problems += json_problems(value, _path=f"{_path}[{i}]")
+            problems += json_problems(value, name=f"{name}[{i}]")
     elif record is None or isinstance(record, (str, bool, int, float)):
         pass  # np.float64 subclasses float, so JSON writes it; np.int64 and np.float32 do not
     else:
         kind = type(record)
-        name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
-        problems.append(f"{_path} is {name}")
+        kind_name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+        problems.append(f"{name} is {kind_name}")
     return problems
+
+
+def code_commit(path=".") -> str | None:
+    """The git commit of the code in ``path``, for a run record.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, default="."
+        A folder inside the git repository that holds the code (the notebook's folder).
+
+    Returns
+    -------
+    str or None
+        The full hash of the checked-out commit, followed by ``"+uncommitted"`` when tracked
+        files differ from that commit (the run used code that no commit holds: commit first,
+        or say so).  None when ``path`` is not inside a git repository or git is not installed;
+        record that too.
+    """
+    import os
+    import subprocess
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or os.PathLike; got {type(path).__name__} {path!r}.")
+    if not os.path.isdir(path):
+        raise ValueError(f"path must be an existing folder; got {os.fspath(path)!r}.")
+
+    def git(*args):
+        try:
+            done = subprocess.run(["git", "-C", os.fspath(path), *args], capture_output=True, text=True,
+                                  timeout=20, check=False)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return None
+    changes = git("status", "--porcelain", "--untracked-files=no")
+    return commit + "+uncommitted" if changes else commit
