@@ -6,19 +6,24 @@ def dataset_card(generator, data):
 '''
 _CARD_TAIL = '''    return {
         "source": f"{generator.__module__}.{generator.__name__}",
-        "version": dlbio.__version__,
-        "date": date.today().isoformat(),
         "n_records": int(data.X.shape[0]),
         "independent_units": int(units),
         "replicates": int(params.get("n_visits", 1)),
         "batches": int(params.get("n_batches", 1)),
-        "seed": int(params["random_state"]),
         "params": params,
     }
+'''
+_CARD_UNITS = '''    if "n_subjects" in params:
+        units = len(np.unique(data.groups))
+    else:
+        units = int((~pd.DataFrame(data.X).duplicated(keep="first")).sum())
 '''
 
 _CONF_HEAD = '''
 def confounding_check(model, X, y, batch, X_external, y_external, seed=0):
+    from sklearn.base import clone
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
 '''
 _CV = '''    folds = StratifiedKFold(5, shuffle=True, random_state=seed)
     cv_auroc = cross_val_score(clone(model), X, y, cv=folds, scoring="roc_auc").mean()
@@ -26,8 +31,12 @@ _CV = '''    folds = StratifiedKFold(5, shuffle=True, random_state=seed)
 _EXTERNAL = '''    fitted = clone(model).fit(X, y)
     external_auroc = roc_auc_score(y_external, fitted.predict_proba(X_external)[:, 1])
 '''
+_VERDICT = '''    n_pos = int(np.sum(y_external))
+    n_neg = len(y_external) - n_pos
+    disease_signal = external_auroc > 0.5 + 1.96 * np.sqrt((n_pos + n_neg + 1) / (12 * n_pos * n_neg))
+'''
 _CONF_RETURN = '''    return {"batch_auroc": float(roc_auc_score(y, batch)), "cv_auroc": float(cv_auroc),
-            "external_auroc": float(external_auroc)}
+            "external_auroc": float(external_auroc), "disease_signal": bool(disease_signal)}
 '''
 
 WRONG_ANSWERS = [
@@ -36,14 +45,7 @@ WRONG_ANSWERS = [
         "cell": "ex3-confounding",
         "source": _CONF_HEAD + '''    folds = StratifiedKFold(5, shuffle=True, random_state=0)
     cv_auroc = cross_val_score(clone(model), X, y, cv=folds, scoring="roc_auc").mean()
-''' + _EXTERNAL + _CONF_RETURN,
-        "loses": ["ex3-tests"],
-    },
-    {
-        "name": "folds not shuffled",
-        "cell": "ex3-confounding",
-        "source": _CONF_HEAD + '''    cv_auroc = cross_val_score(clone(model), X, y, cv=StratifiedKFold(5), scoring="roc_auc").mean()
-''' + _EXTERNAL + _CONF_RETURN,
+''' + _EXTERNAL + _VERDICT + _CONF_RETURN,
         "loses": ["ex3-tests"],
     },
     {
@@ -52,7 +54,7 @@ WRONG_ANSWERS = [
         "source": _CONF_HEAD + '''    order = np.random.default_rng(seed).permutation(len(y))
     fitted_all = clone(model).fit(X[order], y[order])
     cv_auroc = roc_auc_score(y, fitted_all.predict_proba(X)[:, 1])
-''' + _EXTERNAL + _CONF_RETURN,
+''' + _EXTERNAL + _VERDICT + _CONF_RETURN,
         "loses": ["ex3-tests"],
     },
     {
@@ -60,23 +62,37 @@ WRONG_ANSWERS = [
         "cell": "ex3-confounding",
         "source": _CONF_HEAD + _CV + '''    fitted = clone(model).fit(X, y)
     external_auroc = roc_auc_score(y_external, fitted.predict(X_external))
-''' + _CONF_RETURN,
+''' + _VERDICT + _CONF_RETURN,
         "loses": ["ex3-tests"],
     },
     {
-        "name": "external batch scored by cross-validation inside it",
+        "name": "verdict from the cross-validated AUROC (the shortcut counts as disease)",
         "cell": "ex3-confounding",
-        "source": _CONF_HEAD + _CV + '''    external_auroc = cross_val_score(clone(model), X_external, y_external,
-                                     cv=StratifiedKFold(5, shuffle=True, random_state=seed), scoring="roc_auc").mean()
+        "source": _CONF_HEAD + _CV + _EXTERNAL + '''    disease_signal = cv_auroc > 0.7
 ''' + _CONF_RETURN,
         "loses": ["ex3-tests"],
     },
     {
-        "name": "transcribed visible example: the printed AUROCs, a seed-dependent jitter on the CV one",
+        "name": "verdict from the external AUROC with no allowance for test-set noise (> 0.5)",
+        "cell": "ex3-confounding",
+        "source": _CONF_HEAD + _CV + _EXTERNAL + '''    disease_signal = external_auroc > 0.5
+''' + _CONF_RETURN,
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "verdict from the gap: disease only if CV and external agree (a shortcut hides real biology)",
+        "cell": "ex3-confounding",
+        "source": _CONF_HEAD + _CV + _EXTERNAL + '''    disease_signal = cv_auroc - external_auroc < 0.1
+''' + _CONF_RETURN,
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "transcribed visible example: the printed AUROCs, a seed-dependent jitter, verdict False",
         "cell": "ex3-confounding",
         "source": '''
 def confounding_check(model, X, y, batch, X_external, y_external, seed=0):
-    return {"batch_auroc": 0.874, "cv_auroc": 0.858 + 0.001 * seed, "external_auroc": 0.572}
+    return {"batch_auroc": 0.875, "cv_auroc": 0.858 + 0.001 * seed, "external_auroc": 0.572,
+            "disease_signal": False}
 ''',
         "loses": ["ex3-tests"],
     },
@@ -85,7 +101,8 @@ def confounding_check(model, X, y, batch, X_external, y_external, seed=0):
         "cell": "ex6-new-patients",
         "source": '''
 def new_patient_accuracy(model, X, y, sample_ids):
-    return float(cross_val_score(clone(model), X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0)).mean())
+    from sklearn.model_selection import StratifiedKFold
+    return float(cross_val_score(model, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=0)).mean())
 ''',
         "loses": ["ex6-tests"],
     },
@@ -94,7 +111,7 @@ def new_patient_accuracy(model, X, y, sample_ids):
         "cell": "ex6-new-patients",
         "source": '''
 def new_patient_accuracy(model, X, y, sample_ids):
-    return float(cross_val_score(clone(model), X, y, cv=GroupKFold(5), groups=np.asarray(sample_ids)).mean())
+    return float(cross_val_score(model, X, y, cv=GroupKFold(5), groups=np.asarray(sample_ids)).mean())
 ''',
         "loses": ["ex6-tests"],
     },
@@ -103,6 +120,7 @@ def new_patient_accuracy(model, X, y, sample_ids):
         "cell": "ex6-new-patients",
         "source": '''
 def new_patient_accuracy(model, X, y, sample_ids):
+    from sklearn.base import clone
     return float(clone(model).fit(X, y).score(X, y))
 ''',
         "loses": ["ex6-tests"],
@@ -131,18 +149,23 @@ def new_patient_accuracy(model, X, y, sample_ids):
         "loses": ["ex7-tests"],
     },
     {
-        "name": "transcribed visible example: hard-coded source and 40 patients",
+        "name": "source is the bare function name (a reader cannot import it)",
+        "cell": "ex7-dataset-card",
+        "source": _CARD_HEAD + _CARD_UNITS + _CARD_TAIL.replace(
+            'f"{generator.__module__}.{generator.__name__}"', 'generator.__name__'),
+        "loses": ["ex7-tests"],
+    },
+    {
+        "name": "transcribed visible example: hard-coded 40 patients or 200 samples",
         "cell": "ex7-dataset-card",
         "source": '''
 def dataset_card(generator, data):
     params = dict(data.params)
     units = 40 if "n_visits" in params else 200
-    return {"source": "dlbio.datasets.repeated.make_repeated_measures" if "n_visits" in params
-            else "dlbio.datasets.batches.make_batch_expression",
-            "version": dlbio.__version__, "date": date.today().isoformat(),
+    return {"source": f"{generator.__module__}.{generator.__name__}",
             "n_records": int(data.X.shape[0]), "independent_units": units,
             "replicates": int(params.get("n_visits", 1)), "batches": int(params.get("n_batches", 1)),
-            "seed": int(params["random_state"]), "params": params}
+            "params": params}
 ''',
         "loses": ["ex7-tests"],
     },
