@@ -88,6 +88,15 @@ def train_seeded(seed, X, y, optimizer="adam", epochs=10, lr=None):
         "loses": ["ex3a-tests"],
     },
     {
+        "name": "loss recomputed after training, below chance (ln 10), is called working",
+        "cell": "ex3-overfit-one-batch",
+        "source": _PROBE + '''    with torch.no_grad():
+        recomputed = torch.nn.functional.cross_entropy(model(X), y).item()
+    return bool(recomputed >= np.log(10))
+''' + _FIXED_FIT,
+        "loses": ["ex3a-tests"],
+    },
+    {
         "name": "hard-coded diagnosis: every loop is broken",
         "cell": "ex3-overfit-one-batch",
         "source": '''
