@@ -1,8 +1,11 @@
-"""Tests for dlbio.tuning.BudgetedScorer: holdout_score with a call budget and a fixed pipeline."""
+"""Tests for dlbio.tuning.BudgetedScorer (holdout_score with a call budget and a fixed pipeline) and
+best_reachable_score (the brute-force yardstick a budgeted search is judged against)."""
 import pytest
 
 from dlbio.datasets import make_expression
-from dlbio.tuning import BudgetedScorer, BudgetExceededError, holdout_score
+import numpy as np
+
+from dlbio.tuning import BudgetedScorer, BudgetExceededError, best_reachable_score, holdout_score
 
 
 @pytest.fixture(scope="module")
@@ -32,3 +35,30 @@ def test_full_batch_uses_the_training_set_as_one_batch(parts):
 def test_bad_arguments_are_refused(kwargs):
     with pytest.raises((ValueError, TypeError), match="budget|batch_size"):
         BudgetedScorer(**kwargs)
+
+
+def test_best_reachable_score_is_the_best_of_its_learning_rates(parts):
+    best = best_reachable_score(*parts, device="cpu")
+    tried = [holdout_score({"lr": float(lr)}, *parts, device="cpu") for lr in np.geomspace(1e-3, 10, 9)]
+    assert best == pytest.approx(max(tried))
+    assert best > 0.5  # the simulated signal is found at some learning rate
+
+
+def test_best_reachable_score_full_batch_and_pipeline(parts):
+    full = best_reachable_score(*parts, batch_size=None, max_epochs=2, device="cpu")
+    same = best_reachable_score(*parts, batch_size=80, max_epochs=2, device="cpu")
+    assert full == pytest.approx(same)
+    assert full != pytest.approx(best_reachable_score(*parts, device="cpu"))  # the pipeline matters
+
+
+@pytest.mark.parametrize("kwargs, match", [({"batch_size": 0}, "batch_size"), ({"max_epochs": 0}, "max_epochs"),
+                                           ({"optimizer": "lbfgs"}, "optimizer")])
+def test_best_reachable_score_refuses_bad_arguments(parts, kwargs, match):
+    with pytest.raises((ValueError, TypeError), match=match):
+        best_reachable_score(*parts, device="cpu", **kwargs)
+
+
+def test_best_reachable_score_refuses_one_class(parts):
+    X, y, X_new, y_new = parts
+    with pytest.raises(ValueError, match="y_train"):
+        best_reachable_score(X, np.zeros_like(y), X_new, y_new, device="cpu")
