@@ -29,24 +29,6 @@ WRONG_ANSWERS = [
         "loses": ["ex1a-tests"],
     },
     {
-        "name": "gain per point computed as a fraction, not in percentage points",
-        "cell": "ex2-cost",
-        "source": '''def n_parameters(model):
-    last = model[-1]
-    if hasattr(last, "model_"):
-        return int(count_parameters(last.model_))
-    return int(last.coef_.size + last.intercept_.size)
-
-
-def cost_per_point(cost_baseline, cost_network, accuracy_baseline, accuracy_network):
-    gain = accuracy_network - accuracy_baseline
-    if gain <= 0:
-        return math.inf
-    return (cost_network - cost_baseline) / gain
-''',
-        "loses": ["ex2-tests"],
-    },
-    {
         "name": "normal approximation instead of the binomial",
         "cell": "ex3-small-test-sets",
         "source": '''def simulate_test_accuracies(true_accuracy, n_test, n_sets, random_state=None):
@@ -116,6 +98,21 @@ def too_good_to_be_true(y, score, proba, random_state=0):
 def too_good_to_be_true(y, score, proba, random_state=0):
     return bool(bootstrap_auroc(y, score, random_state=random_state).low
                 > bootstrap_auroc(y, proba, random_state=random_state).high)
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "ceiling accuracy from the labels drawn (realised, not expected, accuracy of the best rule)",
+        "cell": "ex4-ceiling",
+        "source": '''def bayes_ceiling(proba, y):
+    proba, y = np.asarray(proba, dtype=float), np.asarray(y)
+    return {"accuracy": float(np.mean((proba > 0.5).astype(int) == y)),
+            "auroc": float(roc_auc_score(y, proba))}
+
+
+def too_good_to_be_true(y, score, proba, random_state=0):
+    gap = bootstrap_auroc(y, score, proba, random_state=random_state)
+    return bool(gap.low > 0)
 ''',
         "loses": ["ex4-tests"],
     },
