@@ -7,7 +7,7 @@ import pytest
 from scipy.stats import binomtest
 from sklearn.metrics import roc_curve
 
-from dlbio.evaluation import group_error_rates, proportion_interval
+from dlbio.evaluation import group_error_rates, paired_difference, proportion_interval, rule_costs
 from dlbio.privacy import attack_auc, calibrated_score, dp_tpr_bound, matched_sample, tpr_at_fpr
 
 
@@ -203,3 +203,80 @@ def test_calibrated_score_beats_the_loss_attack_when_difficulty_varies():
 def test_calibrated_score_validates(losses, y, proba, name):
     with pytest.raises(ValueError, match=name):
         calibrated_score(losses, y, proba)
+
+
+# ---- rule_costs and paired_difference (the clinic's decision rule) --------------------------
+
+def test_rule_costs_by_hand():
+    # A: 0.6 >= 0.5 flags a healthy patient (false alarm, 1); 0.4 < 0.5 misses a diseased one (5).
+    # B: 0.4 >= 0.3 flags a diseased patient (0); 0.2 < 0.3 clears a healthy one (0).
+    cost = rule_costs({"A": 0.5, "B": 0.3}, [0.6, 0.4, 0.4, 0.2], [0, 1, 1, 0], ["A", "A", "B", "B"],
+                      cost_miss=5, cost_false_alarm=1)
+    assert cost.tolist() == [1.0, 5.0, 0.0, 0.0]
+
+
+def test_rule_costs_matches_counting_errors_and_reacts_to_the_rule():
+    rng = np.random.default_rng(0)
+    risk, y = rng.random(2000), rng.integers(0, 2, 2000)
+    group = np.where(rng.random(2000) < 0.5, "A", "B")
+    rule = {"A": 0.3, "B": 0.7}
+    cost = rule_costs(rule, risk, y, group, cost_miss=4.0, cost_false_alarm=1.5)
+    cut = np.where(group == "A", 0.3, 0.7)
+    misses, alarms = np.sum((risk < cut) & (y == 1)), np.sum((risk >= cut) & (y == 0))
+    assert cost.sum() == pytest.approx(4.0 * misses + 1.5 * alarms)
+    everybody = rule_costs({"A": -np.inf, "B": -np.inf}, risk, y, group, cost_miss=4.0, cost_false_alarm=1.5)
+    nobody = rule_costs({"A": np.inf, "B": np.inf}, risk, y, group, cost_miss=4.0, cost_false_alarm=1.5)
+    assert everybody.sum() == pytest.approx(1.5 * np.sum(y == 0))
+    assert nobody.sum() == pytest.approx(4.0 * np.sum(y == 1))
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    (dict(thresholds=[0.5, 0.5]), TypeError, "thresholds"),
+    (dict(thresholds={"A": 0.5}), ValueError, "'B'"),
+    (dict(thresholds={"A": 0.5, "B": "high"}), TypeError, "'B'"),
+    (dict(cost_miss=-1.0), ValueError, "cost_miss"),
+    (dict(cost_false_alarm=np.inf), ValueError, "cost_false_alarm"),
+    (dict(risk=[0.1, np.nan]), ValueError, "risk"),
+    (dict(y_true=[0, 2]), ValueError, "y_true"),
+    (dict(group=["A"]), ValueError, "group"),
+])
+def test_rule_costs_validates(kwargs, error, name):
+    args = dict(thresholds={"A": 0.5, "B": 0.5}, risk=[0.2, 0.8], y_true=[0, 1], group=["A", "B"],
+                cost_miss=5.0, cost_false_alarm=1.0)
+    args.update(kwargs)
+    with pytest.raises(error, match=name):
+        rule_costs(args.pop("thresholds"), args.pop("risk"), args.pop("y_true"), args.pop("group"), **args)
+
+
+def test_paired_difference_by_hand_and_per_group():
+    table = paired_difference([1.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 0.0], ["A", "A", "B", "B"])
+    assert table.index.tolist() == ["all", "A", "B"]
+    assert table.loc["all", "difference"] == pytest.approx(0.5)
+    assert table.loc["A", "difference"] == pytest.approx(0.5) and table.loc["B", "mean_a"] == 1.0
+    d = np.array([1.0, 0.0, 0.0, 1.0])
+    half = 1.959964 * d.std(ddof=1) / 2
+    assert (table.loc["all", "low"], table.loc["all", "high"]) == pytest.approx((0.5 - half, 0.5 + half), abs=1e-5)
+
+
+def test_paired_difference_interval_covers_the_true_difference_and_is_narrower_than_unpaired():
+    rng = np.random.default_rng(3)
+    covered = 0
+    for _ in range(200):
+        shared = rng.normal(0, 3, 400)                   # most of the noise is shared by the two rules
+        a, b = shared + 0.1 + rng.normal(0, 0.5, 400), shared + rng.normal(0, 0.5, 400)
+        row = paired_difference(a, b).loc["all"]
+        covered += row["low"] <= 0.1 <= row["high"]
+    assert covered >= 180
+    unpaired_half = 1.96 * np.sqrt(a.var(ddof=1) / 400 + b.var(ddof=1) / 400)
+    assert row["high"] - row["low"] < unpaired_half      # paired interval far narrower than unpaired
+
+
+def test_paired_difference_validates():
+    with pytest.raises(ValueError, match="values_a and values_b"):
+        paired_difference([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="group"):
+        paired_difference([1.0, 2.0], [1.0, 2.0], ["A"])
+    with pytest.raises(ValueError, match="at least 2"):
+        paired_difference([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], ["A", "A", "B"])
+    with pytest.raises(ValueError, match="confidence"):
+        paired_difference([1.0, 2.0], [1.0, 2.0], confidence=1.0)

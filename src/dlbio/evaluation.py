@@ -17,6 +17,10 @@ model: ``train_tune_test_split`` makes a stratified training / tuning / test spl
 ``LockedTestSet`` keeps the test part for a single, logged evaluation, and
 ``pairwise_identity`` with ``identity_clusters`` gives the groups for a split that keeps
 related sequences (homologues) on one side.
+
+An audit asks who pays for a model's errors: ``group_error_rates`` gives both error types
+per group with exact intervals, ``rule_costs`` the cost of a per-group threshold rule for
+each patient, and ``paired_difference`` compares two rules on the same patients.
 """
 from __future__ import annotations
 
@@ -35,7 +39,8 @@ from ._validation import check_choice, check_float, check_int, check_random_stat
 __all__ = ["metric_panel", "format_panel", "summarize_scores", "format_mean_sd",
            "results_table", "best_candidate_scores", "train_tune_test_split", "LockedTestSet",
            "TestSetReuseError", "pairwise_identity", "identity_clusters", "multiclass_panel",
-           "proportion_interval", "group_error_rates", "bootstrap_auroc"]
+           "proportion_interval", "group_error_rates", "rule_costs", "paired_difference",
+           "bootstrap_auroc"]
 
 #: Keys of the dictionary returned by :func:`metric_panel`, in display order.
 PANEL_KEYS = ("n", "prevalence", "accuracy", "balanced_accuracy", "auroc", "auprc", "mcc",
@@ -1020,8 +1025,8 @@ def identity_clusters(identity, threshold) -> np.ndarray:
 
     Single-linkage clustering: sequences ``i`` and ``j`` are linked when
     ``identity[i, j] >= threshold``, and a cluster is a connected component of these
-    links.  Use the result as ``groups`` in ``GroupKFold`` so that no test sequence has a
-    training sequence at or above the threshold.
+    links.  No pair across two clusters is at or above the threshold, so a split that keeps
+    every cluster on one side leaves no test sequence with a training sequence that similar.
 
     Parameters
     ----------
@@ -1189,6 +1194,141 @@ def group_error_rates(y_true, y_pred, group, *, confidence=0.95) -> pd.DataFrame
             low, high = proportion_interval(k, n, confidence=confidence)
             row.update({name: k / n, f"{name}_low": low, f"{name}_high": high})
         rows[g] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _check_real(values, name: str) -> np.ndarray:
+    """A 1-D array of finite real numbers, named ``name`` in the error messages."""
+    array = _as_1d(values, name)
+    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer)
+                                   or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(f"{name} must hold real numbers; got values of dtype {array.dtype}.")
+    array = array.astype(np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be finite; got {int(np.sum(~np.isfinite(array)))} NaN or "
+                         "infinite value(s).")
+    return array
+
+
+def rule_costs(thresholds, risk, y_true, group, *, cost_miss, cost_false_alarm) -> np.ndarray:
+    """Cost of a per-group threshold rule for each patient.
+
+    A decision rule turns a model's risk into an action: a patient of group ``g`` is
+    flagged (sent for a confirmatory test, say) when ``risk >= thresholds[g]``.  A flagged
+    healthy patient (a false alarm) costs ``cost_false_alarm``, a diseased patient who is
+    not flagged (a miss) costs ``cost_miss``, and a correct decision costs nothing.  The
+    mean of the returned array is the rule's expected cost per patient on this sample;
+    two rules applied to the same patients can be compared pair by pair with
+    :func:`paired_difference`.
+
+    Parameters
+    ----------
+    thresholds : mapping
+        Threshold for each group label, e.g. ``{"A": 0.2, "B": 0.4}``; it must cover every
+        group in ``group`` (``float("inf")`` flags nobody, ``-inf`` everybody).
+    risk : array-like of shape (n_samples,)
+        The model's risk (any real score, higher meaning more likely diseased).
+    y_true : array-like of shape (n_samples,)
+        Recorded labels, 0 (healthy) or 1 (diseased).
+    group : array-like of shape (n_samples,)
+        The group of each patient.
+    cost_miss, cost_false_alarm : float
+        Cost of one miss and of one false alarm, finite and at least 0.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_samples,)
+        The cost of the rule's decision for each patient.
+
+    Examples
+    --------
+    >>> rule_costs({"A": 0.5, "B": 0.3}, [0.6, 0.4, 0.4, 0.2], [0, 1, 1, 0], ["A", "A", "B", "B"],
+    ...            cost_miss=5, cost_false_alarm=1).tolist()
+    [1.0, 5.0, 0.0, 0.0]
+    """
+    if not isinstance(thresholds, Mapping):
+        raise TypeError(f"thresholds must be a mapping from group label to threshold, e.g. "
+                        f"{{'A': 0.2, 'B': 0.4}}; got an object of type {type(thresholds).__name__}.")
+    r = _check_real(risk, "risk")
+    y = _check_labels(y_true)
+    groups = _as_1d(np.asarray(group, dtype=object), "group")
+    if not len(r) == len(y) == len(groups):
+        raise ValueError(f"risk, y_true and group must describe the same patients; got lengths "
+                         f"{len(r)}, {len(y)} and {len(groups)}.")
+    cost_miss = check_float(cost_miss, "cost_miss", low=0.0)
+    cost_false_alarm = check_float(cost_false_alarm, "cost_false_alarm", low=0.0)
+    cutoff = np.empty(len(r))
+    for g in set(groups.tolist()):
+        if g not in thresholds:
+            raise ValueError(f"thresholds must give a threshold for every group; group {g!r} is "
+                             f"missing (thresholds has {sorted(map(str, thresholds))}).")
+        value = thresholds[g]
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"the threshold of group {g!r} must be a number; got {value!r}.") from None
+        if math.isnan(value):
+            raise ValueError(f"the threshold of group {g!r} must be a number or +-inf; got nan.")
+        cutoff[groups == g] = value
+    flagged = r >= cutoff
+    return np.where(flagged, cost_false_alarm * (y == 0), cost_miss * (y == 1)).astype(np.float64)
+
+
+def paired_difference(values_a, values_b, group=None, *, confidence=0.95) -> pd.DataFrame:
+    """Mean per-sample difference ``a - b`` with a normal confidence interval, overall and per group.
+
+    When two rules (or models) are applied to the *same* patients, the fair comparison is
+    paired: the difference patient by patient, whose spread is usually much smaller than
+    that of either value.  The interval is ``mean ± z * sd / sqrt(n)`` of the differences
+    (normal approximation, fine for a few hundred patients or more); it covers the noise
+    of the finite sample of patients, not the choice of the data the rules were tuned on.
+
+    Parameters
+    ----------
+    values_a, values_b : array-like of shape (n_samples,)
+        A per-sample value (a cost, a loss, 0/1 correctness) under each of the two rules.
+    group : array-like of shape (n_samples,), optional
+        The group of each sample; with it, one row per group follows the overall row.
+    confidence : float, default=0.95
+        Coverage of the intervals, in (0, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``"all"`` and then each group (sorted), with columns ``n``, ``mean_a``,
+        ``mean_b``, ``difference`` (``mean_a - mean_b``), ``low`` and ``high``.
+
+    Examples
+    --------
+    >>> table = paired_difference([1.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 0.0])
+    >>> table.loc["all", ["n", "difference"]].tolist()
+    [4.0, 0.5]
+    """
+    from scipy.stats import norm
+
+    a, b = _check_real(values_a, "values_a"), _check_real(values_b, "values_b")
+    if len(a) != len(b):
+        raise ValueError(f"values_a and values_b must hold one value per sample, the same samples "
+                         f"in the same order; got lengths {len(a)} and {len(b)}.")
+    confidence = check_float(confidence, "confidence", low=0.0, high=1.0, low_inclusive=False,
+                             high_inclusive=False)
+    parts = {"all": np.ones(len(a), dtype=bool)}
+    if group is not None:
+        groups = _as_1d(np.asarray(group, dtype=object), "group")
+        if len(groups) != len(a):
+            raise ValueError(f"group must have one label per sample; got {len(groups)} for "
+                             f"{len(a)} samples.")
+        parts.update({g: groups == g for g in sorted(set(groups.tolist()), key=str)})
+    z = float(norm.ppf(0.5 + confidence / 2))
+    rows = {}
+    for name, mask in parts.items():
+        n = int(mask.sum())
+        if n < 2:
+            raise ValueError(f"every part needs at least 2 samples for an interval; {name!r} has {n}.")
+        d = a[mask] - b[mask]
+        half = z * d.std(ddof=1) / math.sqrt(n)
+        rows[name] = {"n": n, "mean_a": a[mask].mean(), "mean_b": b[mask].mean(),
+                      "difference": d.mean(), "low": d.mean() - half, "high": d.mean() + half}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
