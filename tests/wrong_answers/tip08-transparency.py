@@ -156,6 +156,16 @@ def passes_sanity_check(method, model, X):
         "loses": ["ex5-tests"],
     },
     {
+        "name": "signed similarity: a reversed copy counted as unlike the trained explanation",
+        "cell": "ex5-decide",
+        "source": '''
+def passes_sanity_check(method, model, X):
+    similarity = sanity_check(model, X, {"m": method}, n_repeats=3)["m"]
+    return bool((similarity < 0.8).all())
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
         "name": "decides by agreement with the planted motif (plausibility)",
         "cell": "ex5-decide",
         "source": '''
