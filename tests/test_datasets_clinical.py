@@ -384,3 +384,58 @@ def test_estimands_name_the_total_and_controlled_direct_effects():
     fair = make_clinical(4000, policy_strength=0.0, random_state=3).truth.estimands
     assert fair["total_effect"] > 0.02
     assert abs(fair["direct_effect_care"] - e["direct_effect_care"]) < 1e-12
+
+
+# ----------------------------------------------------------------------------------------
+# adjustment_over_cohorts (the 16-cohort table of tip 9, section 5b)
+# ----------------------------------------------------------------------------------------
+def test_adjustment_over_cohorts_layout_and_fits():
+    from dlbio.datasets.clinical import adjustment_over_cohorts
+    from dlbio.interpret import logistic_summary
+
+    fits = adjustment_over_cohorts([4, 7], n_patients=1500)
+    assert list(fits.columns) == ["seed", "fit", "coefficient", "coef", "se", "ci_low", "ci_high", "true"]
+    # per seed: asthma in all three fits, the care in the two that include it
+    assert len(fits) == 2 * 5
+    counts = fits.groupby(["fit", "coefficient"]).size().to_dict()
+    assert counts[("without care", "asthma")] == 2
+    assert ("without care", "aggressive_care") not in counts
+    assert counts[("with care and true severity", "aggressive_care")] == 2
+    # each row is the fit it names, on the cohort of its seed
+    data = make_clinical(1500, include_treatment=True, random_state=7)
+    row = fits[(fits.seed == 7) & (fits.fit == "with care") & (fits.coefficient == "aggressive_care")].iloc[0]
+    table = logistic_summary(data.X, data.y)
+    assert abs(row["coef"] - table.loc["aggressive_care", "coef"]) < 1e-12
+    assert abs(row["ci_low"] - table.loc["aggressive_care", "ci_low"]) < 1e-12
+    naive = fits[(fits.seed == 7) & (fits.fit == "without care")].iloc[0]
+    plain = make_clinical(1500, random_state=7)
+    assert abs(naive["coef"] - logistic_summary(plain.X, plain.y).loc["asthma", "coef"]) < 1e-9
+    # the truth: the direct effects for the fits with the care, none for the naive fit
+    assert np.isnan(naive["true"])
+    assert row["true"] == -2.0
+    assert set(fits.loc[(fits.coefficient == "asthma") & (fits.fit != "without care"), "true"]) == {0.7}
+
+
+def test_adjustment_over_cohorts_passes_the_simulation_and_is_reproducible():
+    from dlbio.datasets.clinical import adjustment_over_cohorts
+
+    a = adjustment_over_cohorts([3], n_patients=1000, asthma_effect=0.0)
+    b = adjustment_over_cohorts([3], n_patients=1000, asthma_effect=0.0)
+    pd.testing.assert_frame_equal(a, b)
+    assert set(a.loc[(a.coefficient == "asthma") & a.true.notna(), "true"]) == {0.0}
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(seeds=[]), ValueError, "at least one seed"),
+    (dict(seeds=5), TypeError, "seeds must be a sequence"),
+    (dict(seeds="12"), TypeError, "seeds must be a sequence"),
+    (dict(seeds=[1, -2]), ValueError, r"each seed in seeds must be an int in \[0, inf\); got -2"),
+    (dict(seeds=[1], n_patients=100), ValueError, r"n_patients must be an int in \[500, inf\); got 100"),
+    (dict(seeds=[1], include_treatment=False), TypeError, "sets \\['include_treatment'\\] itself"),
+    (dict(seeds=[1], policy_strength=99.0), ValueError, "policy_strength"),
+])
+def test_adjustment_over_cohorts_bad_input(kwargs, error, message):
+    from dlbio.datasets.clinical import adjustment_over_cohorts
+
+    with pytest.raises(error, match=message):
+        adjustment_over_cohorts(**kwargs)

@@ -51,13 +51,51 @@ def stump_effect(model, feature_names, feature):
         "name": "denies care to every low-risk patient, not only asthmatics",
         "cell": "ex3-harm",
         "source": '''
-def harm_of_policy(predicted_risk, asthma, risk_current, risk_without_care, fraction=0.3):
+def harm_of_policy(predicted_risk, records, hidden, fraction=0.3):
     predicted_risk = np.asarray(predicted_risk, dtype=float)
     denied = predicted_risk <= np.quantile(predicted_risk, fraction)
-    current = float(np.sum(np.asarray(risk_current, dtype=float)[denied]))
-    without = float(np.sum(np.asarray(risk_without_care, dtype=float)[denied]))
-    return {"n_denied_care": int(denied.sum()), "deaths_current_care": current,
-            "deaths_without_care": without, "excess_deaths": without - current}
+    return {"n_denied_care": int(denied.sum()),
+            "deaths_today": float(hidden["risk"].to_numpy()[denied].sum()),
+            "deaths_under_policy": float(hidden["risk_untreated"].to_numpy()[denied].sum())}
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "wrong counterfactual: treats every denied patient as treated today (risk_treated vs risk_untreated)",
+        "cell": "ex3-harm",
+        "source": '''
+def harm_of_policy(predicted_risk, records, hidden, fraction=0.3):
+    predicted_risk = np.asarray(predicted_risk, dtype=float)
+    denied = (predicted_risk <= np.quantile(predicted_risk, fraction)) & (records["asthma"].to_numpy() == 1)
+    return {"n_denied_care": int(denied.sum()),
+            "deaths_today": float(hidden["risk_treated"].to_numpy()[denied].sum()),
+            "deaths_under_policy": float(hidden["risk_untreated"].to_numpy()[denied].sum())}
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "wrong counterfactual: today's deaths taken from the model's predicted risk",
+        "cell": "ex3-harm",
+        "source": '''
+def harm_of_policy(predicted_risk, records, hidden, fraction=0.3):
+    predicted_risk = np.asarray(predicted_risk, dtype=float)
+    denied = (predicted_risk <= np.quantile(predicted_risk, fraction)) & (records["asthma"].to_numpy() == 1)
+    return {"n_denied_care": int(denied.sum()),
+            "deaths_today": float(predicted_risk[denied].sum()),
+            "deaths_under_policy": float(hidden["risk_untreated"].to_numpy()[denied].sum())}
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
+        "name": "ignores fraction (always the lowest 30%)",
+        "cell": "ex3-harm",
+        "source": '''
+def harm_of_policy(predicted_risk, records, hidden, fraction=0.3):
+    predicted_risk = np.asarray(predicted_risk, dtype=float)
+    denied = (predicted_risk <= np.quantile(predicted_risk, 0.3)) & (records["asthma"].to_numpy() == 1)
+    return {"n_denied_care": int(denied.sum()),
+            "deaths_today": float(hidden["risk"].to_numpy()[denied].sum()),
+            "deaths_under_policy": float(hidden["risk_untreated"].to_numpy()[denied].sum())}
 ''',
         "loses": ["ex3-tests"],
     },

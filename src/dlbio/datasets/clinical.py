@@ -26,7 +26,7 @@ from .._validation import (
 )
 from ._common import spawn_streams
 
-__all__ = ["make_clinical"]
+__all__ = ["make_clinical", "adjustment_over_cohorts"]
 
 # Names of the independent random sub-streams, in the fixed order they are spawned.
 _STREAMS = ("demographics", "history", "severity", "vitals", "treatment", "outcome")
@@ -431,3 +431,92 @@ def make_clinical(n_patients=5000, *, asthma_prevalence=0.15, asthma_effect=0.7,
                   random_state=seed)
     return Bunch(X=X, y=y, frame=frame, groups=None, feature_names=feature_names,
                  sample_ids=sample_ids, truth=truth, params=params, DESCR=_CLINICAL_DESCR)
+
+
+#: The fits of :func:`adjustment_over_cohorts`, in order.
+_ADJUSTMENT_FITS = ("without care", "with care", "with care and true severity")
+
+
+def adjustment_over_cohorts(seeds, n_patients=8000, **simulation):
+    """Refit the asthma regressions of tip 9 on many simulated cohorts, to see their bias.
+
+    One cohort cannot show a bias smaller than a coefficient's standard error; the simulator
+    can draw the cohort again.  For each seed this simulates
+    ``make_clinical(n_patients, include_treatment=True, random_state=seed, **simulation)`` and
+    fits three unpenalised logistic regressions of death
+    (:func:`dlbio.interpret.logistic_summary`):
+
+    - ``"without care"``: the records as the hospital keeps them (no care column);
+    - ``"with care"``: the records with the care column;
+    - ``"with care and true severity"``: the same plus the hidden severity, which no
+      hospital has.
+
+    Parameters
+    ----------
+    seeds : sequence of int
+        One cohort per seed, at least one seed, each an int >= 0.
+    n_patients : int, default=8000
+        Patients per cohort, at least 500.
+    **simulation
+        Other keyword arguments of :func:`make_clinical` (for example ``policy_strength``),
+        except ``include_treatment``, ``random_state``, ``as_frame`` and ``return_X_y``.
+
+    Returns
+    -------
+    pandas DataFrame
+        One row per cohort, fit and coefficient, with columns ``"seed"``, ``"fit"`` (one of
+        the three names above), ``"coefficient"`` (``"asthma"``, and ``"aggressive_care"``
+        for the two fits that include the care), ``"coef"``, ``"se"``, ``"ci_low"``,
+        ``"ci_high"`` (the 95% Wald interval of that one cohort) and ``"true"``: the
+        simulator's direct effect on the log-odds scale for the fits with the care, NaN for
+        ``"without care"``, whose coefficient summarises the total effect under the care
+        policy and has no true value on that scale.
+
+    See Also
+    --------
+    make_clinical : the cohort; its Notes describe the biases these fits show.
+
+    Examples
+    --------
+    >>> fits = adjustment_over_cohorts([0, 1], n_patients=2000)
+    >>> fits.groupby(["coefficient", "fit"]).size().to_dict()[("asthma", "with care")]
+    2
+    >>> sorted(fits["coefficient"].unique())
+    ['aggressive_care', 'asthma']
+    """
+    import pandas as pd
+
+    from ..interpret import logistic_summary
+
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a sequence of ints >= 0; got {seeds!r} of type "
+                        f"{type(seeds).__name__}.")
+    seeds = [check_int(seed, "each seed in seeds", low=0) for seed in seeds]
+    if not seeds:
+        raise ValueError("seeds must hold at least one seed; got an empty sequence.")
+    n_patients = check_int(n_patients, "n_patients", low=500)
+    reserved = sorted({"include_treatment", "random_state", "as_frame", "return_X_y"}
+                      & set(simulation))
+    if reserved:
+        raise TypeError(f"adjustment_over_cohorts sets {reserved} itself; pass only the other "
+                        "arguments of make_clinical (asthma_effect, treatment_effect, "
+                        "policy_strength, measurement_noise, asthma_prevalence).")
+
+    rows = []
+    for seed in seeds:
+        data = make_clinical(n_patients, include_treatment=True, random_state=seed, **simulation)
+        designs = {
+            "without care": data.X.drop(columns=_TREATMENT),
+            "with care": data.X,
+            "with care and true severity": data.X.assign(severity=data.truth.severity),
+        }
+        for fit, X in designs.items():
+            table = logistic_summary(X, data.y)
+            for coefficient in ("asthma", _TREATMENT):
+                if coefficient not in X.columns:
+                    continue
+                true = np.nan if fit == "without care" else data.truth.coef[coefficient]
+                rows.append({"seed": seed, "fit": fit, "coefficient": coefficient,
+                             **table.loc[coefficient, ["coef", "se", "ci_low", "ci_high"]].to_dict(),
+                             "true": true})
+    return pd.DataFrame(rows)
