@@ -10,24 +10,9 @@ _RANDOM_OK = '''
                 config[name] = float(rng.uniform(dist.low, dist.high))
 '''
 
-_GRID_OK = '''
-
-def grid_configs(k, space=SEARCH_SPACE):
-    axes = {}
-    for name, dist in space.items():
-        if isinstance(dist, CategoricalDistribution):
-            axes[name] = list(dist.choices)
-        elif dist.log:
-            axes[name] = [float(v) for v in np.geomspace(dist.low, dist.high, k)]
-        else:
-            axes[name] = [float(v) for v in np.linspace(dist.low, dist.high, k)]
-    return [dict(zip(axes, values)) for values in itertools.product(*axes.values())]
-'''
-
-
 def _random(body):
     return ("def random_configs(n, rng, space=SEARCH_SPACE):\n    configs = []\n    for _ in range(n):\n"
-            "        config = {}\n" + body + "        configs.append(config)\n    return configs\n" + _GRID_OK)
+            "        config = {}\n" + body + "        configs.append(config)\n    return configs\n")
 
 
 _CV_OK = '''
@@ -55,9 +40,10 @@ def nested_cv(X, y, configs, outer_splits=3, inner_splits=3, seed=0):
         X_out, y_out = X[train], y[train]
         INNER
         k = int(np.argmax(means))
-        inner_best.append(float(means[k]))
+        best = float(means[k])
+        inner_best.append(float(best))
         chosen.append(configs[k])
-        outer.append(holdout_score(configs[k], X_out, y_out, X[test], y[test], device=DEVICE))
+        outer.append(holdout_score(configs[k], X[train], y[train], X[test], y[test], device=DEVICE))
     inner_best, outer = np.array(inner_best), np.array(outer)
     return {"inner_best": inner_best, "outer": outer, "chosen": chosen,
             "optimism": float(inner_best.mean() - outer.mean())}
@@ -97,12 +83,10 @@ WRONG_ANSWERS = [
         "loses": ["ex1-tests"],
     },
     {
-        "name": "grid ordered with the first name varying fastest",
+        "name": "categorical value drawn with rng.choice (a NumPy integer, not the choice itself)",
         "cell": "ex1-sampling",
-        "source": _random(_RANDOM_OK).replace(
-            "return [dict(zip(axes, values)) for values in itertools.product(*axes.values())]",
-            "names = list(axes)[::-1]\n    return [dict(zip(names, values)) for values in "
-            "itertools.product(*[axes[n] for n in names])]"),
+        "source": _random(_RANDOM_OK.replace("dist.choices[rng.integers(len(dist.choices))]",
+                                             "rng.choice(dist.choices)")),
         "loses": ["ex1-tests"],
     },
     {
@@ -151,6 +135,13 @@ def run_search(configs, X_train, y_train, X_val, y_val):
         "loses": ["ex3-tests"],
     },
     {
+        "name": "pruner that prunes from the first trial (no start-up trials)",
+        "cell": "ex3-optuna",
+        "source": _CV_OK.replace("REPORT", "trial.report(float(np.mean(scores)), step)").replace(
+            "MedianPruner(n_startup_trials=5)", "MedianPruner(n_startup_trials=0)"),
+        "loses": ["ex3-tests"],
+    },
+    {
         "name": "the outer test fold used to choose the setting",
         "cell": "ex4-nested",
         "source": _NESTED.replace("INNER", '''means = [holdout_score(c, X_out, y_out, X[test], y[test], device=DEVICE) for c in configs]'''),
@@ -161,6 +152,12 @@ def run_search(configs, X_train, y_train, X_val, y_val):
         "cell": "ex4-nested",
         "source": _NESTED.replace("INNER", '''inner = list(StratifiedKFold(inner_splits, shuffle=True, random_state=seed).split(X, y))
         means = [np.mean([holdout_score(c, X[a], y[a], X[b], y[b], device=DEVICE) for a, b in inner]) for c in configs]'''),
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "no inner split: each setting scored on the outer training data it was trained on",
+        "cell": "ex4-nested",
+        "source": _NESTED.replace("INNER", '''means = [holdout_score(c, X_out, y_out, X_out, y_out, device=DEVICE) for c in configs]'''),
         "loses": ["ex4-tests"],
     },
     {
