@@ -1,5 +1,46 @@
 """Plausible wrong answers for tip10-ethics; each must lose points (CURRICULUM.md section 6.4)."""
 
+# Exercise 3 gives the facts and the measured rates of the card (before the student's part) and the
+# wording of the privacy statement (after it); a wrong answer replaces only the student's part.
+_CARD_HEAD = '''def build_model_card(rule, rule_rates, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
+    # Given: the facts and the measured error rates of the deployed rule.
+    card = {
+        "model_details": "A multilayer perceptron (20 lab markers -> 64 hidden units -> 2 classes) trained with Adam "
+                         "for 20 epochs. Deployed rule: a patient is sent for a confirmatory test when the risk is at "
+                         "least " + ", ".join(f"{float(t):.3f} in group {g}" for g, t in rule.items())
+                         + " (exercise 1: a miss costs as much as five false alarms).",
+        "data": "Trained on 1,000 simulated patients, about 10% from group B; evaluated on 4,000 clinic patients "
+                "who were not in the training set, about half from group B.",
+        "evaluation": {"n_test": int(rule_rates["n"].sum()),
+                       **{kind: {str(g): float(v) for g, v in rule_rates[kind].items()}
+                          for kind in ("error_rate", "fpr", "fnr")}},
+    }
+    # Your part: card["intended_use"], card["limitations"] and card["privacy"].
+'''
+_CARD_TAIL = '''    privacy = card["privacy"]
+    low, high = privacy["attack_auc_interval"]
+    guarantee = ("trained without differential privacy, so there is no privacy guarantee"
+                 if np.isinf(privacy["epsilon"]) else f"trained with DP-SGD at ε = {privacy['epsilon']:.2g}")
+    card["ethical_considerations"] = (
+        f"The training records are sensitive; the model was {guarantee}. The loss attack, comparing members with "
+        f"non-members of the same group mix, reached an AUC of {privacy['attack_auc']:.3f} (95% CI {low:.3f} to "
+        f"{high:.3f}) and caught {privacy['tpr_at_1pct_fpr']:.1%} of the members at 1% false positives (blind "
+        "guess: 1%): a lower bound on the leak from one attack, not a proof of privacy. The decision rule uses the "
+        "recorded group, as approved by the ethics committee.")
+    return card
+'''
+_TEXTS = '''    card["intended_use"] = "Flagging clinic patients for a confirmatory test; not for ruling disease out."
+    card["limitations"] = ("False alarms in " + ", ".join(f"{v:.0%} of healthy group {g} patients"
+                                                         for g, v in rule_rates["fpr"].items()) + "; simulated data only.")
+'''
+
+
+def _card(privacy_part):
+    # The full source of the card cell with a student's part that computes card["privacy"] as given.
+    return _CARD_HEAD + _TEXTS + privacy_part + _CARD_TAIL
+
+
+
 WRONG_ANSWERS = [
     # ---- Exercise 1 (decision): the clinic's rule ------------------------------------------
     {
@@ -171,143 +212,60 @@ WRONG_ANSWERS = [
 ''',
         "loses": ["ex2-tests"],
     },
-    # ---- Exercise 3 (decision): the release budget -----------------------------------------
+    # ---- Exercise 3: the model card of the deployed rule ------------------------------------
     {
-        "name": "budget chosen from the measured attack (a lower bound) instead of the DP guarantee",
-        "cell": "ex3-release-budget",
-        "source": '''def release_epsilon(max_tpr, at_fpr, delta):
-    # The loss attack caught few members of the epsilon = 8 model at 1% FPR, so 8 is enough.
-    ok = [eps for eps, row in ((8.0, table.loc["DP-SGD ε = 8"]), (1.0, table.loc["DP-SGD ε = 1"]))
-          if row["loss_caught_1.0%"] / n_members <= max_tpr]
-    return max(ok) if ok else None
-''',
+        "name": "group-confounded attack AUC: members compared with all non-members, whatever their group mix",
+        "cell": "ex3-model-card",
+        "source": _card('''    ms, ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)
+    a, n1, n0 = attack_auc(ms, ns), len(ms), len(ns)
+    se = np.sqrt((a * (1 - a) + (n1 - 1) * (a / (2 - a) - a ** 2) + (n0 - 1) * (2 * a ** 2 / (1 + a) - a ** 2)) / (n1 * n0))
+    card["privacy"] = {"epsilon": float(epsilon), "attack_auc": a, "attack_auc_interval": (a - 1.96 * se, a + 1.96 * se),
+                       "tpr_at_1pct_fpr": tpr_at_fpr(ms, ns, 0.01)["tpr"]}
+'''),
         "loses": ["ex3-tests"],
     },
-    {
-        "name": "bound without the exponential (TPR <= eps * FPR + delta)",
-        "cell": "ex3-release-budget",
-        "source": '''def release_epsilon(max_tpr, at_fpr, delta):
-    if max_tpr - delta <= at_fpr:
-        return None
-    return (max_tpr - delta) / at_fpr
-''',
-        "loses": ["ex3-tests"],
-    },
-    {
-        "name": "stricter than needed: epsilon = 1 whatever the limit",
-        "cell": "ex3-release-budget",
-        "source": '''def release_epsilon(max_tpr, at_fpr, delta):
-    return 1.0
-''',
-        "loses": ["ex3-tests"],
-    },
-    {
-        "name": "the +delta term of the DP bound forgotten (epsilon = log(max_tpr / at_fpr))",
-        "cell": "ex3-release-budget",
-        "source": '''def release_epsilon(max_tpr, at_fpr, delta):
-    if max_tpr <= at_fpr:
-        return None
-    return float(np.log(max_tpr / at_fpr))
-''',
-        "loses": ["ex3-tests"],
-    },
-    {
-        "name": "base-10 logarithm",
-        "cell": "ex3-release-budget",
-        "source": '''def release_epsilon(max_tpr, at_fpr, delta):
-    if max_tpr - delta <= at_fpr:
-        return None
-    return float(np.log10((max_tpr - delta) / at_fpr))
-''',
-        "loses": ["ex3-tests"],
-    },
-    {
-        "name": "no answer for a limit that no training run can meet",
-        "cell": "ex3-release-budget",
-        "source": '''def release_epsilon(max_tpr, at_fpr, delta):
-    return float(np.log(max(max_tpr - delta, 1e-12) / at_fpr))
-''',
-        "loses": ["ex3-tests"],
-    },
-    # ---- Exercise 4: the model card --------------------------------------------------------
     {
         "name": "dishonest card: claims epsilon = 8 for a model trained without DP",
-        "cell": "ex4-model-card",
-        "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
-    _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
-    _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
-    _a, _n1, _n0 = attack_auc(_ms, _ns), len(_ms), len(_ns)
-    _se = np.sqrt((_a * (1 - _a) + (_n1 - 1) * (_a / (2 - _a) - _a ** 2) + (_n0 - 1) * (2 * _a ** 2 / (1 + _a) - _a ** 2)) / (_n1 * _n0))
-    _extra = {"attack_auc_interval": (_a - 1.96 * _se, _a + 1.96 * _se), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
-    per_group = lambda column: {str(g): float(v) for g, v in subgroup_table[column].items()}
-    return {"model_details": "MLP, 20 -> 64 -> 2.", "intended_use": "Flag patients for a confirmatory test.",
-            "data": "1,000 simulated patients.", "limitations": "Simulated data only.",
-            "ethical_considerations": "Trained with differential privacy, so membership cannot leak.",
-            "evaluation": {"n_test": int(subgroup_table["n"].sum()), "error_rate": per_group("error_rate"),
-                           "fpr": per_group("fpr"), "fnr": per_group("fnr")},
-            "privacy": {"epsilon": 8.0, "attack_auc": attack_auc(-np.asarray(member_losses), -np.asarray(nonmember_losses)), **_extra}}
-''',
-        "loses": ["ex4-tests"],
+        "cell": "ex3-model-card",
+        "source": _card('''    like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
+    ms, ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[like]
+    a, n1, n0 = attack_auc(ms, ns), len(ms), len(ns)
+    se = np.sqrt((a * (1 - a) + (n1 - 1) * (a / (2 - a) - a ** 2) + (n0 - 1) * (2 * a ** 2 / (1 + a) - a ** 2)) / (n1 * n0))
+    card["privacy"] = {"epsilon": 8.0, "attack_auc": a, "attack_auc_interval": (a - 1.96 * se, a + 1.96 * se),
+                       "tpr_at_1pct_fpr": tpr_at_fpr(ms, ns, 0.01)["tpr"]}
+'''),
+        "loses": ["ex3-tests"],
     },
     {
-        "name": "group-confounded attack AUC: members compared with non-members of another group mix",
-        "cell": "ex4-model-card",
-        "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
-    _like = np.arange(len(nonmember_groups))   # all non-members, whatever their group mix
-    _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
-    _a, _n1, _n0 = attack_auc(_ms, _ns), len(_ms), len(_ns)
-    _se = np.sqrt((_a * (1 - _a) + (_n1 - 1) * (_a / (2 - _a) - _a ** 2) + (_n0 - 1) * (2 * _a ** 2 / (1 + _a) - _a ** 2)) / (_n1 * _n0))
-    _extra = {"attack_auc_interval": (_a - 1.96 * _se, _a + 1.96 * _se), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
-    per_group = lambda column: {str(g): float(v) for g, v in subgroup_table[column].items()}
-    return {"model_details": "MLP, 20 -> 64 -> 2.", "intended_use": "Flag patients for a confirmatory test.",
-            "data": "1,000 simulated patients, 10% group B.", "limitations": "Simulated data only.",
-            "ethical_considerations": "False alarms in B, misses in A; no privacy guarantee.",
-            "evaluation": {"n_test": int(subgroup_table["n"].sum()), "error_rate": per_group("error_rate"),
-                           "fpr": per_group("fpr"), "fnr": per_group("fnr")},
-            "privacy": {"epsilon": float(epsilon),
-                        "attack_auc": attack_auc(-np.asarray(member_losses), -np.asarray(nonmember_losses)), **_extra}}
-''',
-        "loses": ["ex4-tests"],
+        "name": "attack results typed into the card instead of computed from the arguments",
+        "cell": "ex3-model-card",
+        "source": _card('''    card["privacy"] = {"epsilon": float(epsilon), "attack_auc": 0.506, "attack_auc_interval": (0.485, 0.528),
+                       "tpr_at_1pct_fpr": 0.009}
+'''),
+        "loses": ["ex3-tests"],
     },
     {
-        "name": "numbers typed into the card (rounded) instead of taken from the table",
-        "cell": "ex4-model-card",
-        "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
-    _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
-    _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
-    _a, _n1, _n0 = attack_auc(_ms, _ns), len(_ms), len(_ns)
-    _se = np.sqrt((_a * (1 - _a) + (_n1 - 1) * (_a / (2 - _a) - _a ** 2) + (_n0 - 1) * (2 * _a ** 2 / (1 + _a) - _a ** 2)) / (_n1 * _n0))
-    _extra = {"attack_auc_interval": (_a - 1.96 * _se, _a + 1.96 * _se), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
-    return {"model_details": "MLP, 20 -> 64 -> 2.", "intended_use": "Flag patients for a confirmatory test.",
-            "data": "1,000 simulated patients, 10% group B.", "limitations": "Simulated data only.",
-            "ethical_considerations": "False alarms in B, misses in A; no privacy guarantee.",
-            "evaluation": {"n_test": 4000, "error_rate": {"A": 0.189, "B": 0.262},
-                           "fpr": {"A": 0.125, "B": 0.499}, "fnr": {"A": 0.252, "B": 0.021}},
-            "privacy": {"epsilon": float(epsilon), "attack_auc": 0.506, **_extra}}
-''',
-        "loses": ["ex4-tests"],
+        "name": "interval that treats every member/non-member pair as an independent observation",
+        "cell": "ex3-model-card",
+        "source": _card('''    like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
+    ms, ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[like]
+    a = attack_auc(ms, ns)
+    half = 1.96 * np.sqrt(a * (1 - a) / (len(ms) * len(ns)))
+    card["privacy"] = {"epsilon": float(epsilon), "attack_auc": a, "attack_auc_interval": (a - half, a + half),
+                       "tpr_at_1pct_fpr": tpr_at_fpr(ms, ns, 0.01)["tpr"]}
+'''),
+        "loses": ["ex3-tests"],
     },
     {
-        "name": "card reports false alarms only: the misses (FNR) are left out",
-        "cell": "ex4-model-card",
-        "source": '''def build_model_card(subgroup_table, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
-    _like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
-    _ms, _ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[_like]
-    _a, _n1, _n0 = attack_auc(_ms, _ns), len(_ms), len(_ns)
-    _se = np.sqrt((_a * (1 - _a) + (_n1 - 1) * (_a / (2 - _a) - _a ** 2) + (_n0 - 1) * (2 * _a ** 2 / (1 + _a) - _a ** 2)) / (_n1 * _n0))
-    _extra = {"attack_auc_interval": (_a - 1.96 * _se, _a + 1.96 * _se), "tpr_at_1pct_fpr": tpr_at_fpr(_ms, _ns, 0.01)["tpr"]}
-    per_group = lambda column: {str(g): float(v) for g, v in subgroup_table[column].items()}
-    m, n = np.asarray(member_groups), np.asarray(nonmember_groups)
-    lm, ln = np.asarray(member_losses, float), np.asarray(nonmember_losses, float)
-    w = {g: np.mean(m == g) for g in np.unique(m)}
-    auc = sum(w[g] * attack_auc(-lm[m == g], -ln[n == g]) for g in w)
-    return {"model_details": "MLP, 20 -> 64 -> 2.", "intended_use": "Flag patients for a confirmatory test.",
-            "data": "1,000 simulated patients, 10% group B.", "limitations": "Group B gets more false alarms.",
-            "ethical_considerations": "Group B pays for the model's errors; no privacy guarantee.",
-            "evaluation": {"n_test": int(subgroup_table["n"].sum()), "error_rate": per_group("error_rate"),
-                           "fpr": per_group("fpr")},
-            "privacy": {"epsilon": float(epsilon), "attack_auc": float(auc), **_extra}}
-''',
-        "loses": ["ex4-tests"],
+        "name": "TPR reported in percent, not as a fraction of the members",
+        "cell": "ex3-model-card",
+        "source": _card('''    like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
+    ms, ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[like]
+    a, n1, n0 = attack_auc(ms, ns), len(ms), len(ns)
+    se = np.sqrt((a * (1 - a) + (n1 - 1) * (a / (2 - a) - a ** 2) + (n0 - 1) * (2 * a ** 2 / (1 + a) - a ** 2)) / (n1 * n0))
+    card["privacy"] = {"epsilon": float(epsilon), "attack_auc": a, "attack_auc_interval": (a - 1.96 * se, a + 1.96 * se),
+                       "tpr_at_1pct_fpr": 100 * tpr_at_fpr(ms, ns, 0.01)["tpr"]}
+'''),
+        "loses": ["ex3-tests"],
     },
 ]
