@@ -174,6 +174,8 @@ def test_plot_learning_curves_draws_one_line_per_model_and_the_ceiling(data):
     assert ax.get_xlabel() and ax.get_ylabel() == "test AUROC"
     assert len(ax.lines) == 3  # two models and the ceiling
     assert ax.lines[-1].get_ydata()[0] == 0.9
+    assert list(ax.get_xticks()) == [30, 100]  # ticks at the training sizes measured
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["30", "100"]
     ax2 = plot_learning_curves(table, "accuracy")
     assert ax2.get_ylabel() == "test accuracy" and len(ax2.lines) == 2
     plt.close("all")

@@ -252,7 +252,7 @@ _LAB_PATIENTS, _LAB_FUTURE, _LAB_GENES = 1000, 2000, 500
 
 
 def lab_cohorts() -> dict:
-    """The expression cohorts that three simulated labs send for advice (tip 1, exercise 5).
+    """The expression cohorts that three simulated labs send for advice (tip 1, exercise 4).
 
     Each lab (``"A"``, ``"B"``, ``"C"``) has 1,000 patients profiled on the same 500 genes,
     with a binary phenotype that two gene programs of 20 genes each drive, either additively
@@ -400,6 +400,7 @@ def plot_learning_curves(table, metric="auroc", *, ax=None, title="Learning curv
     matplotlib Axes
     """
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullLocator
 
     from .plotting import COLORS, label
 
@@ -420,6 +421,10 @@ def plot_learning_curves(table, metric="auroc", *, ax=None, title="Learning curv
     if ceiling is not None:
         ax.axhline(float(ceiling), ls="--", color="grey", label="ceiling (true probabilities)")
     ax.set_xscale("log")
+    # Ticks at the training sizes measured (100, 300, ...), not at powers of ten.
+    sizes = [int(n) for n in means.index]
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xticks(sizes, [str(n) for n in sizes])
     ax.legend()
     label(ax, title, "training samples (log scale)",
           "test AUROC" if metric == "auroc" else "test accuracy")
