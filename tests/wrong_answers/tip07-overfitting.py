@@ -28,6 +28,7 @@ def _split(strat1="y", strat2="y[rest]", seed="seed", share="tune_fraction / (1 
 
 _GAP = '''
 def overfitting_gap(X_train, y_train, X_tune, y_tune, *, weight_decay=0.0, dropout=0.0, patience=None, seed=0):
+    from sklearn.metrics import log_loss
     seed_everything(seed)
     model = build_network(X_train.shape[1], DROPOUT)
     fit(model, X_train, y_train, X_tune=X_tune, y_tune=y_tune, weight_decay=weight_decay, patience=patience,
@@ -48,11 +49,13 @@ def shuffle_control(model, X, y, cv, n_permutations, seed):
 '''
 
 _SELECT_LEAKY = '''
+    from sklearn.feature_selection import SelectKBest, f_classif
     X_selected = SelectKBest(f_classif, k=k).fit_transform(X, y)
     return float(cross_val_score(make_pipeline(StandardScaler(), LogisticRegression(solver="liblinear")),
                                  X_selected, y, cv=cv, scoring="roc_auc").mean())
 '''
 _SELECT_HONEST = '''
+    from sklearn.feature_selection import SelectKBest, f_classif
     model = make_pipeline(StandardScaler(), SelectKBest(f_classif, k=k), LogisticRegression(solver="liblinear"))
     return float(cross_val_score(model, X, y, cv=cv, scoring="roc_auc").mean())
 '''
@@ -68,11 +71,15 @@ def screening_plan(model, X_dev, y_dev, target_recall, prevalence):
     ppv = PPV
     return {"threshold": float(threshold), "ppv": float(ppv)}
 '''
-_T_OK = "positives[int(np.ceil(target_recall * len(positives))) - 1]"
+_T_MARGIN = ("positives[int(np.ceil(min(1.0, target_recall + 1.645 * np.sqrt(target_recall * (1 - target_recall) "
+             "/ len(positives))) * len(positives))) - 1]")
+_T_NO_MARGIN = "positives[int(np.ceil(target_recall * len(positives))) - 1]"
 _PPV_OK = "recall * prevalence / (recall * prevalence + false_positive_rate * (1 - prevalence))"
 
 _COMPARE = '''
 def compare_splits(X, y, identity, threshold, seed=0):
+    from sklearn.model_selection import GroupKFold
+    from sklearn.neighbors import KNeighborsClassifier
     knn = KNeighborsClassifier(n_neighbors=1)
     random = cross_val_score(knn, X, y, cv=StratifiedKFold(5, shuffle=True, random_state=seed)).mean()
     clusters = identity_clusters(identity, threshold)
@@ -177,13 +184,25 @@ WRONG_ANSWERS = [
     {
         "name": "PPV of the development data quoted for the screened population",
         "cell": "ex6-screening",
-        "source": _PLAN.replace("THRESHOLD", _T_OK).replace("PPV", "np.mean(y_dev[scores >= threshold])"),
+        "source": _PLAN.replace("THRESHOLD", _T_MARGIN).replace("PPV", "np.mean(y_dev[scores >= threshold])"),
         "loses": ["ex6-tests"],
     },
     {
         "name": "flags everyone to be sure of the recall",
         "cell": "ex6-screening",
         "source": _PLAN.replace("THRESHOLD", "0.0").replace("PPV", _PPV_OK),
+        "loses": ["ex6-tests"],
+    },
+    {
+        "name": "no margin: the threshold reaches exactly the target recall on the development positives",
+        "cell": "ex6-screening",
+        "source": _PLAN.replace("THRESHOLD", _T_NO_MARGIN).replace("PPV", _PPV_OK),
+        "loses": ["ex6-tests"],
+    },
+    {
+        "name": "threshold and PPV hard-coded from the visible development data",
+        "cell": "ex6-screening",
+        "source": _PLAN.replace("THRESHOLD", "0.152").replace("PPV", "0.080"),
         "loses": ["ex6-tests"],
     },
     {
