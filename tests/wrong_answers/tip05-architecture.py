@@ -239,6 +239,21 @@ shift_interval = (shift_gaps.mean() - half_width, shift_gaps.mean() + half_width
         "loses": ["ex3-tests"],
     },
     {
+        "name": "unpaired (Welch) interval: ignores that both networks saw the same data in each seed",
+        "cell": "ex3-compare",
+        "source": '''from scipy import stats
+
+shift_seeds = [0, 1, 2, 3, 4]
+shift_results = [shift_experiment(seed) for seed in shift_seeds]
+cnn_shifted = np.array([r["cnn_shifted"] for r in shift_results])
+mlp_shifted = np.array([r["mlp_shifted"] for r in shift_results])
+shift_gaps = cnn_shifted - mlp_shifted
+welch = stats.ttest_ind(cnn_shifted, mlp_shifted, equal_var=False)
+shift_interval = tuple(welch.confidence_interval(0.95))
+''' + _SHIFT_PRINT,
+        "loses": ["ex3-tests"],
+    },
+    {
         "name": "chooses the source on the lesson's test set (another target)",
         "cell": "ex4-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
