@@ -268,6 +268,22 @@ shift_interval = tuple(welch.confidence_interval(0.95))
         "loses": ["ex4-tests"],
     },
     {
+        "name": "label-blind choice: the candidate whose pooled features vary most on X",
+        "cell": "ex4-build-target-model",
+        "source": '''def build_target_model(candidates, X, y, seed=0):
+    spread = {}
+    for name, network in candidates.items():
+        device = next(network.parameters()).device
+        with torch.no_grad():
+            features = network.features(torch.as_tensor(X, device=device)).cpu().numpy()
+        spread[name] = features.var(axis=0).sum()     # responds most to these sequences
+    choice = max(spread, key=spread.get)
+    return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
+                                   fine_tune_epochs=20, random_state=seed, device=DEVICE)
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
         "name": "hard-coded visible answer",
         "cell": "ex4-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
