@@ -1,5 +1,5 @@
 """Tests for dlbio.tuning.BudgetedScorer (holdout_score with a call budget and a fixed pipeline) and
-best_reachable_score (the brute-force yardstick a budgeted search is judged against)."""
+best_reachable_score (the best-of-9-learning-rates yardstick a budgeted search is judged against)."""
 import pytest
 
 from dlbio.datasets import make_expression
