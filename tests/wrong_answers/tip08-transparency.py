@@ -97,6 +97,29 @@ def ism(model, X, target=1):
         "loses": ["ex3-tests"],
     },
     {
+        "name": "integrated gradients handed to Captum instead of written",
+        "cell": "ex2-integrated-gradients",
+        "source": '''
+def integrated_gradients(model, X, target=1, baseline=None, n_steps=50):
+    from captum.attr import IntegratedGradients
+    X = torch.as_tensor(X, dtype=torch.float32)
+    baseline = torch.zeros_like(X) if baseline is None else torch.as_tensor(baseline, dtype=torch.float32).expand_as(X)
+    return IntegratedGradients(model).attribute(X, baselines=baseline, target=target, n_steps=n_steps,
+                                                method="riemann_middle").detach().numpy()
+''',
+        "loses": ["ex2-tests"],
+    },
+    {
+        "name": "ISM handed to the library module's reference (dlbio.interpret) instead of written",
+        "cell": "ex3-ism",
+        "source": '''
+def ism(model, X, target=1):
+    import dlbio.interpret
+    return dlbio.interpret.in_silico_mutagenesis(model, X, target=target)
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
         "name": "the old sanity check: scores each stage against the planted motif, not the trained explanation",
         "cell": "ex4-sanity",
         "source": '''
