@@ -80,6 +80,13 @@ WRONG_ANSWERS = [
         "loses": ["ex3-tests"],
     },
     {
+        "name": "verdict from a fixed 0.6 threshold on the external AUROC (ignores the external batch size)",
+        "cell": "ex3-confounding",
+        "source": _CONF_HEAD + _CV + _EXTERNAL + '''    disease_signal = external_auroc > 0.6
+''' + _CONF_RETURN,
+        "loses": ["ex3-tests"],
+    },
+    {
         "name": "verdict from the gap: disease only if CV and external agree (a shortcut hides real biology)",
         "cell": "ex3-confounding",
         "source": _CONF_HEAD + _CV + _EXTERNAL + '''    disease_signal = cv_auroc - external_auroc < 0.1
