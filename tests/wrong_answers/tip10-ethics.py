@@ -268,4 +268,18 @@ WRONG_ANSWERS = [
 '''),
         "loses": ["ex3-tests"],
     },
+    {
+        "name": "bootstrap interval that resamples only the members (ignores the non-members' noise)",
+        "cell": "ex3-model-card",
+        "source": _card('''    like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
+    ms, ns = -np.asarray(member_losses, float), -np.asarray(nonmember_losses, float)[like]
+    a = attack_auc(ms, ns)
+    boot_rng = np.random.default_rng(0)
+    boots = [attack_auc(ms[boot_rng.integers(0, len(ms), len(ms))], ns) for _ in range(400)]
+    low, high = np.percentile(boots, [2.5, 97.5])
+    card["privacy"] = {"epsilon": float(epsilon), "attack_auc": a, "attack_auc_interval": (float(low), float(high)),
+                       "tpr_at_1pct_fpr": tpr_at_fpr(ms, ns, 0.01)["tpr"]}
+'''),
+        "loses": ["ex3-tests"],
+    },
 ]
