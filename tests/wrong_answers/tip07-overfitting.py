@@ -141,6 +141,14 @@ WRONG_ANSWERS = [
         "loses": ["ex3-tests"],
     },
     {
+        "name": "losses read from the training history (dropout on, last epoch instead of the restored best)",
+        "cell": "ex3-overfitting-gap",
+        "source": _GAP.replace("DROPOUT", "dropout").replace("    fit(model,", "    history = fit(model,")
+                      .replace("log_loss(y_train, predict_proba(model, X_train), labels=[0, 1])", "history.train_loss[-1]")
+                      .replace("log_loss(y_tune, predict_proba(model, TUNE_X), labels=[0, 1])", "history.tune_loss[-1]"),
+        "loses": ["ex3-tests"],
+    },
+    {
         "name": "p-value without the +1 (can be 0)",
         "cell": "ex4-shuffle-control",
         "source": _SHUFFLE.replace("RNG", "np.random.default_rng(seed)").replace(
@@ -197,6 +205,26 @@ WRONG_ANSWERS = [
         "name": "no margin: the threshold reaches exactly the target recall on the development positives",
         "cell": "ex6-screening",
         "source": _PLAN.replace("THRESHOLD", _T_NO_MARGIN).replace("PPV", _PPV_OK),
+        "loses": ["ex6-tests"],
+    },
+    {
+        "name": "1.0-SE margin on the aim (a risk of about 1 in 6, not 1 in 20)",
+        "cell": "ex6-screening",
+        "source": _PLAN.replace("THRESHOLD", _T_MARGIN.replace("1.645", "1.0")).replace("PPV", _PPV_OK),
+        "loses": ["ex6-tests"],
+    },
+    {
+        "name": "fixed +0.02 on the aim whatever the number of development positives",
+        "cell": "ex6-screening",
+        "source": _PLAN.replace("THRESHOLD", "positives[int(np.ceil(min(1.0, target_recall + 0.02) * len(positives))) - 1]")
+                       .replace("PPV", _PPV_OK),
+        "loses": ["ex6-tests"],
+    },
+    {
+        "name": "PPV by Bayes' rule with the recall left out",
+        "cell": "ex6-screening",
+        "source": _PLAN.replace("THRESHOLD", _T_MARGIN).replace(
+            "PPV", "prevalence / (prevalence + false_positive_rate * (1 - prevalence))"),
         "loses": ["ex6-tests"],
     },
     {
