@@ -21,8 +21,9 @@ How it works
    ``Autograde`` converter there, configured (not patched) with
 
    * :class:`dlbio.grading.execute.CrashProofExecute` in place of ``Execute``: one kernel per
-     submission, a per-cell timeout, a per-submission memory limit (2 GB by default), and a
-     restart after a kernel death that keeps every earlier point and grades the later cells;
+     submission, a per-cell timeout, a per-submission memory limit (2 GB by default), a
+     restart after a kernel death that keeps every earlier point and grades the later cells,
+     and ``os._exit`` turned into a cell error so that it needs no restart at all;
    * ``OverwriteCells.add_missing_cells = True``, so deleted test cells are restored from the
      source, as edited ones always are;
    * one thread for every numerical library in the kernel (``OMP_NUM_THREADS=1`` and friends).
