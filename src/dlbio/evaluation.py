@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from ._validation import check_choice, check_float, check_int, check_random_state
+from ._validation import check_choice, check_finite, check_float, check_int, check_random_state
 
 __all__ = ["metric_panel", "format_panel", "summarize_scores", "format_mean_sd",
            "results_table", "best_candidate_scores", "train_tune_test_split", "LockedTestSet",
@@ -1197,19 +1197,6 @@ def group_error_rates(y_true, y_pred, group, *, confidence=0.95) -> pd.DataFrame
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def _check_real(values, name: str) -> np.ndarray:
-    """A 1-D array of finite real numbers, named ``name`` in the error messages."""
-    array = _as_1d(values, name)
-    if array.dtype == bool or not (np.issubdtype(array.dtype, np.integer)
-                                   or np.issubdtype(array.dtype, np.floating)):
-        raise TypeError(f"{name} must hold real numbers; got values of dtype {array.dtype}.")
-    array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite; got {int(np.sum(~np.isfinite(array)))} NaN or "
-                         "infinite value(s).")
-    return array
-
-
 def rule_costs(thresholds, risk, y_true, group, *, cost_miss, cost_false_alarm) -> np.ndarray:
     """Cost of a per-group threshold rule for each patient.
 
@@ -1249,7 +1236,7 @@ def rule_costs(thresholds, risk, y_true, group, *, cost_miss, cost_false_alarm) 
     if not isinstance(thresholds, Mapping):
         raise TypeError(f"thresholds must be a mapping from group label to threshold, e.g. "
                         f"{{'A': 0.2, 'B': 0.4}}; got an object of type {type(thresholds).__name__}.")
-    r = _check_real(risk, "risk")
+    r = check_finite(_as_1d(risk, "risk"), "risk").astype(np.float64)
     y = _check_labels(y_true)
     groups = _as_1d(np.asarray(group, dtype=object), "group")
     if not len(r) == len(y) == len(groups):
@@ -1306,7 +1293,8 @@ def paired_difference(values_a, values_b, group=None, *, confidence=0.95) -> pd.
     """
     from scipy.stats import norm
 
-    a, b = _check_real(values_a, "values_a"), _check_real(values_b, "values_b")
+    a = check_finite(_as_1d(values_a, "values_a"), "values_a").astype(np.float64)
+    b = check_finite(_as_1d(values_b, "values_b"), "values_b").astype(np.float64)
     if len(a) != len(b):
         raise ValueError(f"values_a and values_b must hold one value per sample, the same samples "
                          f"in the same order; got lengths {len(a)} and {len(b)}.")
