@@ -440,7 +440,7 @@ _ADJUSTMENT_FITS = ("without care", "with care", "with care and true severity")
 def adjustment_over_cohorts(seeds, n_patients=8000, **simulation):
     """Refit the asthma regressions of tip 9 on many simulated cohorts, to see their bias.
 
-    One cohort cannot show a bias smaller than a coefficient's standard error; the simulator
+    One cohort shows a bias reliably only when it is several standard errors large; the simulator
     can draw the cohort again.  For each seed this simulates
     ``make_clinical(n_patients, include_treatment=True, random_state=seed, **simulation)`` and
     fits three unpenalised logistic regressions of death
