@@ -237,6 +237,35 @@ def test_os_exit_is_refused_in_the_kernel_but_not_in_its_children():
 
 
 @pytest.mark.notebook
+@pytest.mark.parametrize("shutdown", ["immediate", "graceful"])
+def test_a_graded_kernel_is_killed_at_once_rather_than_asked_to_shut_down(tmp_path, shutdown):
+    import psutil
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from dlbio.grading.execute import CrashProofExecute
+
+    # A kernel that is asked to shut down exits normally and runs its atexit handlers; a kernel
+    # that is killed does not.  Either way no kernel process may be left behind.
+    marker = tmp_path / "atexit-ran"
+    nb = new_notebook(cells=[new_code_cell(
+        f"import atexit, os, pathlib\nkernel_pid = os.getpid()\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'graceful')\nprint(kernel_pid)")])
+    options = {} if shutdown == "immediate" else {"shutdown_kernel": "graceful"}
+    grader = CrashProofExecute(timeout=30, **options)
+    assert grader.shutdown_kernel == shutdown
+    old = dict(os.environ)
+    os.environ.update(child_env())
+    try:
+        grader.preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+    pid = int(nb.cells[0].outputs[0]["text"])
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    assert marker.exists() == (shutdown == "graceful")
+
+
+@pytest.mark.notebook
 def test_feedback_report_export_and_nbgrader_tools_work_after_grading(graded_class):
     course, expected, records = graded_class
     html = (course / "feedback" / "half" / SLUG / f"{SLUG}.html").read_text()
