@@ -129,13 +129,20 @@ WRONG_ANSWERS = [
     {
         "name": "AUC-only reporting: TPR and FPR at the mean training loss, not at the FPR budget",
         "cell": "ex2-attack",
-        "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
+        "source": '''def _auc(lower_losses, higher_losses):
+    # AUROC of the attack "a lower loss is more likely a member", with sklearn (as a student would).
+    from sklearn.metrics import roc_auc_score
+    labels = np.r_[np.ones(len(lower_losses)), np.zeros(len(higher_losses))]
+    return float(roc_auc_score(labels, -np.r_[lower_losses, higher_losses]))
+
+
+def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
     if len(nonmember_losses) < np.ceil(1 / fpr):
         raise ValueError("too few non-members")
     threshold = member_losses.mean()
-    return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": float(threshold),
+    return {"auc": _auc(member_losses, nonmember_losses), "threshold": float(threshold),
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
         "loses": ["ex2-tests"],
@@ -143,13 +150,20 @@ WRONG_ANSWERS = [
     {
         "name": "threshold set on the members' losses instead of the non-members'",
         "cell": "ex2-attack",
-        "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
+        "source": '''def _auc(lower_losses, higher_losses):
+    # AUROC of the attack "a lower loss is more likely a member", with sklearn (as a student would).
+    from sklearn.metrics import roc_auc_score
+    labels = np.r_[np.ones(len(lower_losses)), np.zeros(len(higher_losses))]
+    return float(roc_auc_score(labels, -np.r_[lower_losses, higher_losses]))
+
+
+def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
     if len(nonmember_losses) < np.ceil(1 / fpr):
         raise ValueError("too few non-members")
     threshold = float(np.quantile(member_losses, 1 - fpr))
-    return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": threshold,
+    return {"auc": _auc(member_losses, nonmember_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
         "loses": ["ex2-tests"],
@@ -157,14 +171,21 @@ WRONG_ANSWERS = [
     {
         "name": "attack scored by the loss instead of the negative loss",
         "cell": "ex2-attack",
-        "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
+        "source": '''def _auc(lower_losses, higher_losses):
+    # AUROC of the attack "a lower loss is more likely a member", with sklearn (as a student would).
+    from sklearn.metrics import roc_auc_score
+    labels = np.r_[np.ones(len(lower_losses)), np.zeros(len(higher_losses))]
+    return float(roc_auc_score(labels, -np.r_[lower_losses, higher_losses]))
+
+
+def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
     if len(nonmember_losses) < np.ceil(1 / fpr):
         raise ValueError("too few non-members")
     k = int(np.floor(fpr * len(nonmember_losses)))
     threshold = float(np.sort(nonmember_losses)[k]) - 1e-12
-    return {"auc": attack_auc(member_losses, nonmember_losses), "threshold": threshold,
+    return {"auc": _auc(nonmember_losses, member_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
         "loses": ["ex2-tests"],
@@ -172,14 +193,21 @@ WRONG_ANSWERS = [
     {
         "name": "accepts too few non-members to resolve the false-positive rate",
         "cell": "ex2-attack",
-        "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
+        "source": '''def _auc(lower_losses, higher_losses):
+    # AUROC of the attack "a lower loss is more likely a member", with sklearn (as a student would).
+    from sklearn.metrics import roc_auc_score
+    labels = np.r_[np.ones(len(lower_losses)), np.zeros(len(higher_losses))]
+    return float(roc_auc_score(labels, -np.r_[lower_losses, higher_losses]))
+
+
+def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
     candidates = np.unique(np.r_[member_losses, nonmember_losses])
     flagged = np.searchsorted(np.sort(nonmember_losses), candidates, side="right")
     admissible = candidates[flagged <= fpr * len(nonmember_losses) + 1e-9]
     threshold = float(admissible.max()) if len(admissible) else -np.inf
-    return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": threshold,
+    return {"auc": _auc(member_losses, nonmember_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
         "loses": ["ex2-tests"],
@@ -187,13 +215,20 @@ WRONG_ANSWERS = [
     {
         "name": "interpolated quantile threshold that can flag more non-members than the budget",
         "cell": "ex2-attack",
-        "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
+        "source": '''def _auc(lower_losses, higher_losses):
+    # AUROC of the attack "a lower loss is more likely a member", with sklearn (as a student would).
+    from sklearn.metrics import roc_auc_score
+    labels = np.r_[np.ones(len(lower_losses)), np.zeros(len(higher_losses))]
+    return float(roc_auc_score(labels, -np.r_[lower_losses, higher_losses]))
+
+
+def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
     if len(nonmember_losses) < np.ceil(1 / fpr):
         raise ValueError("too few non-members")
     threshold = float(np.quantile(nonmember_losses, fpr, method="higher"))
-    return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": threshold,
+    return {"auc": _auc(member_losses, nonmember_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
         "loses": ["ex2-tests"],
@@ -201,13 +236,20 @@ WRONG_ANSWERS = [
     {
         "name": "default (linear) quantile of the non-members' losses as the threshold",
         "cell": "ex2-attack",
-        "source": '''def loss_attack(member_losses, nonmember_losses, fpr):
+        "source": '''def _auc(lower_losses, higher_losses):
+    # AUROC of the attack "a lower loss is more likely a member", with sklearn (as a student would).
+    from sklearn.metrics import roc_auc_score
+    labels = np.r_[np.ones(len(lower_losses)), np.zeros(len(higher_losses))]
+    return float(roc_auc_score(labels, -np.r_[lower_losses, higher_losses]))
+
+
+def loss_attack(member_losses, nonmember_losses, fpr):
     member_losses = np.asarray(member_losses, dtype=float)
     nonmember_losses = np.asarray(nonmember_losses, dtype=float)
     if len(nonmember_losses) < 1 / fpr:
         raise ValueError("too few non-members for this fpr")
     threshold = float(np.quantile(nonmember_losses, fpr))
-    return {"auc": attack_auc(-member_losses, -nonmember_losses), "threshold": threshold,
+    return {"auc": _auc(member_losses, nonmember_losses), "threshold": threshold,
             "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
 ''',
         "loses": ["ex2-tests"],
