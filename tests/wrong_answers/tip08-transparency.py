@@ -208,4 +208,26 @@ def passes_sanity_check(method, model, X):
 ''',
         "loses": ["ex5-tests"],
     },
+    {
+        "name": "mean of the signed similarity over copies, then its size: a reversed copy cancels a kept one",
+        "cell": "ex5-decide",
+        "source": '''
+def passes_sanity_check(method, model, X):
+    # reuse exercise 4: mean over three copies, then the size of that mean against 0.8
+    similarity = sanity_check(model, X, {"m": method}, n_repeats=3)["m"]
+    return bool((similarity.abs() < 0.8).all())
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
+        "name": "the criterion applied to the mean signed similarity over copies (stage by stage)",
+        "cell": "ex5-decide",
+        "source": '''
+def passes_sanity_check(method, model, X):
+    similarity = sanity_check(model, X, {"m": method}, n_repeats=3)["m"]
+    survives = (similarity >= 0.8) | ((similarity <= -0.8) & (similarity.index != "head randomised"))
+    return bool(not survives.any())
+''',
+        "loses": ["ex5-tests"],
+    },
 ]
