@@ -35,7 +35,8 @@ def overfitting_gap(X_train, y_train, X_tune, y_tune, *, weight_decay=0.0, dropo
         max_epochs=EPOCHS, batch_size=32, device=DEVICE)
     train_loss = log_loss(y_train, predict_proba(model, X_train), labels=[0, 1])
     tune_loss = log_loss(y_tune, predict_proba(model, TUNE_X), labels=[0, 1])
-    return {"train_loss": float(train_loss), "tune_loss": float(tune_loss), "gap": float(tune_loss - train_loss)}
+    return {"train_loss": float(train_loss), "tune_loss": float(tune_loss), "gap": float(tune_loss - train_loss),
+            "model": model}
 '''
 
 _SHUFFLE = '''
