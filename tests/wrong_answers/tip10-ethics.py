@@ -254,6 +254,40 @@ def loss_attack(member_losses, nonmember_losses, fpr):
 ''',
         "loses": ["ex2-tests"],
     },
+    {
+        "name": "threshold rule taken from dlbio.privacy.tpr_at_fpr instead of written (the statement forbids it)",
+        "cell": "ex2-attack",
+        "source": '''import dlbio.privacy
+
+
+def loss_attack(member_losses, nonmember_losses, fpr):
+    from sklearn.metrics import roc_auc_score
+    member_losses = np.asarray(member_losses, dtype=float)
+    nonmember_losses = np.asarray(nonmember_losses, dtype=float)
+    result = dlbio.privacy.tpr_at_fpr(-member_losses, -nonmember_losses, fpr)   # flags -loss >= t
+    threshold = -float(result["threshold"])                                     # i.e. loss <= -t
+    labels = np.r_[np.ones(len(member_losses)), np.zeros(len(nonmember_losses))]
+    return {"auc": float(roc_auc_score(labels, -np.r_[member_losses, nonmember_losses])), "threshold": threshold,
+            "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
+''',
+        "loses": ["ex2-tests"],
+    },
+    {
+        "name": "library's tpr_at_fpr imported by name in the cell and called for the threshold",
+        "cell": "ex2-attack",
+        "source": '''from dlbio.privacy import attack_auc, tpr_at_fpr
+
+
+def loss_attack(member_losses, nonmember_losses, fpr):
+    member_losses = np.asarray(member_losses, dtype=float)
+    nonmember_losses = np.asarray(nonmember_losses, dtype=float)
+    result = tpr_at_fpr(-member_losses, -nonmember_losses, fpr)
+    threshold = -float(result["threshold"])
+    return {"auc": float(attack_auc(-member_losses, -nonmember_losses)), "threshold": threshold,
+            "fpr": float(np.mean(nonmember_losses <= threshold)), "tpr": float(np.mean(member_losses <= threshold))}
+''',
+        "loses": ["ex2-tests"],
+    },
     # ---- Exercise 3: the model card of the deployed rule ------------------------------------
     {
         "name": "group-confounded attack AUC: members compared with all non-members, whatever their group mix",
