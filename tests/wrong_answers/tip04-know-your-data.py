@@ -156,6 +156,22 @@ def new_patient_accuracy(model, X, y, sample_ids):
         "loses": ["ex7-tests"],
     },
     {
+        "name": "batches counted as those present in data.batch (an empty planned batch is missed)",
+        "cell": "ex7-dataset-card",
+        "source": _CARD_HEAD + _CARD_UNITS + _CARD_TAIL.replace(
+            'int(params.get("n_batches", 1))',
+            'len(np.unique(data.batch)) if hasattr(data, "batch") else 1'),
+        "loses": ["ex7-tests"],
+    },
+    {
+        "name": "batches as the highest batch number + 1 (an empty last batch is missed)",
+        "cell": "ex7-dataset-card",
+        "source": _CARD_HEAD + _CARD_UNITS + _CARD_TAIL.replace(
+            'int(params.get("n_batches", 1))',
+            'int(data.batch.max()) + 1 if hasattr(data, "batch") else 1'),
+        "loses": ["ex7-tests"],
+    },
+    {
         "name": "source is the bare function name (a reader cannot import it)",
         "cell": "ex7-dataset-card",
         "source": _CARD_HEAD + _CARD_UNITS + _CARD_TAIL.replace(
