@@ -466,3 +466,17 @@ def test_ordinary_settings_do_not_warn():
         make_expression(**SMALL, random_state=0)
         make_expression(**SMALL, signal="interaction", random_state=0)
         make_expression(**SMALL, signal="interaction", main_effect=1.5, random_state=0)
+
+
+def test_lab_cohorts_are_fixed_cohorts_without_their_rule():
+    from dlbio.datasets import lab_cohorts
+
+    first, again = lab_cohorts(), lab_cohorts()
+    assert sorted(first) == ["A", "B", "C"]
+    for lab, cohort in first.items():
+        assert sorted(cohort) == ["X", "y"]
+        assert cohort.X.shape == (1000, 500) and cohort.y.shape == (1000,)
+        assert set(np.unique(cohort.y)) == {0, 1}
+        np.testing.assert_array_equal(cohort.X, again[lab].X)
+        assert cohort.X is not again[lab].X
+    assert not np.array_equal(first["A"].y, first["B"].y)

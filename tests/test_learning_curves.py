@@ -11,7 +11,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.metrics import accuracy_score, roc_auc_score  # noqa: E402
 
-from dlbio.learning_curves import curve_means, lab_cohorts, learning_curve, plot_learning_curves  # noqa: E402
+from dlbio.learning_curves import curve_means, learning_curve, plot_learning_curves  # noqa: E402
 
 SEEN = []  # (model name, training rows) for every fit of a RecordingClassifier
 
@@ -289,15 +289,3 @@ def test_return_models_gives_the_fitted_model_behind_every_row(data):
     with pytest.raises(TypeError, match="return_models"):
         learning_curve({"lr": LogisticRegression()}, X_pool, y_pool, X_test, y_test, [50],
                        return_models="yes")
-
-
-def test_lab_cohorts_are_fixed_cohorts_without_their_rule():
-    first, again = lab_cohorts(), lab_cohorts()
-    assert sorted(first) == ["A", "B", "C"]
-    for lab, cohort in first.items():
-        assert sorted(cohort) == ["X", "y"]
-        assert cohort.X.shape == (1000, 500) and cohort.y.shape == (1000,)
-        assert set(np.unique(cohort.y)) == {0, 1}
-        np.testing.assert_array_equal(cohort.X, again[lab].X)
-        assert cohort.X is not again[lab].X
-    assert not np.array_equal(first["A"].y, first["B"].y)

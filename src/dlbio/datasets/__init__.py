@@ -1,6 +1,8 @@
 """Simulated biological data sets with a known ground truth.
 
-Every generator is called ``make_<kind>`` and returns a :class:`Bunch` with the same layout:
+Every generator is called ``make_<kind>`` and returns a :class:`Bunch` with the same layout
+(the one exception, :func:`lab_cohorts`, returns the three fixed cohorts of tip 1's decision
+exercise and takes no arguments):
 
 ``X``, ``y``
     What a real analyst would have: a feature matrix and labels.
@@ -33,6 +35,7 @@ from .cohort import make_cohort
 from .expression import make_expression
 from .families import make_sequence_families
 from .imbalanced import make_imbalanced
+from .labs import lab_cohorts
 from .batches import make_batch_expression
 from .repeated import make_repeated_measures
 from .sequences import make_motif_sequences, mutate_motif
@@ -40,4 +43,4 @@ from .sequences import make_motif_sequences, mutate_motif
 __all__ = ["Bunch", "make_expression", "make_batch_expression", "make_repeated_measures",
            "make_clinical", "make_cohort",
            "make_sequence_families", "make_imbalanced", "make_motif_sequences",
-           "mutate_motif"]
+           "mutate_motif", "lab_cohorts"]
