@@ -34,7 +34,7 @@ def make_baselines():
     },
     {
         "name": "a different random_state for each model's search",
-        "cell": 'ex3-tune-all',
+        "cell": 'ex2-tune-all',
         "source": '''def tune_all(models, spaces, X, y, *, cv, n_iter, scoring="roc_auc", random_state=0):
     searches = {}
     for i, (name, model) in enumerate(models.items()):
@@ -43,31 +43,31 @@ def make_baselines():
         searches[name] = search.fit(X, y)
     return searches
 ''',
-        "loses": ['ex3-tests'],
+        "loses": ['ex2-tests'],
     },
     {
         "name": 'ignored seed: random_state hard-coded to the visible value',
-        "cell": 'ex3-tune-all',
+        "cell": 'ex2-tune-all',
         "source": '''def tune_all(models, spaces, X, y, *, cv, n_iter, scoring="roc_auc", random_state=0):
     return {name: RandomizedSearchCV(model, spaces[name], n_iter=n_iter, cv=cv, scoring=scoring,
                                      random_state=0).fit(X, y)
             for name, model in models.items()}
 ''',
-        "loses": ['ex3-tests'],
+        "loses": ['ex2-tests'],
     },
     {
         "name": "the search's default budget instead of n_iter",
-        "cell": 'ex3-tune-all',
+        "cell": 'ex2-tune-all',
         "source": '''def tune_all(models, spaces, X, y, *, cv, n_iter, scoring="roc_auc", random_state=0):
     return {name: RandomizedSearchCV(model, spaces[name], cv=cv, scoring=scoring,
                                      random_state=random_state).fit(X, y)
             for name, model in models.items()}
 ''',
-        "loses": ['ex3-tests'],
+        "loses": ['ex2-tests'],
     },
     {
         "name": 'the highest best_score_, as the searches reported it (unequal searches compared as if equal)',
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -78,11 +78,11 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
     {
         "name": "the searches' own scores, after dropping the largest search",
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -94,11 +94,11 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
     {
         "name": 'only the searches scored with the AUROC, by their best_score_',
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -110,11 +110,11 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
     {
         "name": "re-scored with the AUROC, but on each search's own splitter (the lucky split again)",
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -127,11 +127,11 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
     {
         "name": "re-estimated on new folds, but each with its own search's score (log loss against AUROC)",
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -145,11 +145,11 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
     {
         "name": 'the test set used to choose the model to report',
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -162,11 +162,11 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
     {
         "name": 'every candidate evaluated on the locked test cohort, then the best one reported',
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -178,11 +178,11 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.log[-1]["result"]
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
     {
         "name": 'the model chosen from the default-settings table, before tuning',
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -194,11 +194,11 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
     {
         "name": 'hard-coded name: the candidate that won on the visible study',
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -209,11 +209,11 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
     {
         "name": 'hard-coded by model type: the candidate whose pipeline ends in a logistic regression',
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -225,11 +225,11 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
     {
         "name": 'hard-coded by model type: the candidate whose pipeline ends in an SVC',
-        "cell": 'ex5-choose',
+        "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
 
 
@@ -240,6 +240,6 @@ def choose_model(candidates, X, y):
 chosen = choose_model(candidates, X_train, y_train)
 reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
 ''',
-        "loses": ['ex5-tests'],
+        "loses": ['ex3-tests'],
     },
 ]
