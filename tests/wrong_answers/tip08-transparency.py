@@ -170,6 +170,25 @@ def sanity_check(model, X, methods, n_repeats=3, random_state=0):
         "loses": ["ex4-tests"],
     },
     {
+        "name": "scipy's spearmanr row by row: NaN (and a warning) for a map without a ranking, not 0",
+        "cell": "ex4-sanity",
+        "source": '''
+from scipy.stats import spearmanr
+
+def sanity_check(model, X, methods, n_repeats=3, random_state=0):
+    def similarity(a, b):
+        return np.array([spearmanr(row_a, row_b)[0] for row_a, row_b in zip(a, b)])
+    trained = {name: method(model, X) for name, method in methods.items()}
+    table = {}
+    for stage, layers in STAGES.items():
+        copies = [randomize_layers(model, layers, random_state=random_state + r) for r in range(n_repeats)]
+        table[stage] = {name: float(np.mean([np.median(similarity(trained[name], method(c, X))) for c in copies]))
+                        for name, method in methods.items()}
+    return pd.DataFrame.from_dict(table, orient="index")
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
         "name": "decides on the fully randomised stage only",
         "cell": "ex5-decide",
         "source": '''
