@@ -26,7 +26,7 @@ from sklearn.metrics import accuracy_score, roc_auc_score
 
 from ._validation import check_choice, check_finite, check_int, check_random_state, check_xy
 
-__all__ = ["learning_curve", "curve_means", "curve_gaps", "plot_learning_curves", 
+__all__ = ["learning_curve", "curve_means", "curve_gaps", "plot_learning_curves",
            "METRICS"]
 
 #: The scores recorded for every fit, in the columns of :func:`learning_curve`'s table.
