@@ -249,4 +249,18 @@ def passes_sanity_check(method, model, X):
 ''',
         "loses": ["ex5-tests"],
     },
+    {
+        "name": "absolute value at every stage: a reversal by a random head counted as survival",
+        "cell": "ex5-decide",
+        "source": '''
+def passes_sanity_check(method, model, X):
+    # judge three copies, each on its own; a reversed map is the same structure, so use the size of the similarity
+    for seed in range(3):
+        similarity = sanity_check(model, X, {"method": method}, n_repeats=1, random_state=seed)["method"]
+        if (similarity.abs() >= 0.8).any():
+            return False
+    return True
+''',
+        "loses": ["ex5-tests"],
+    },
 ]
