@@ -73,6 +73,42 @@ def train_seeded(seed, X, y, optimizer="adam", epochs=10, lr=None):
         "loses": ["ex1-tests"],
     },
     {
+        "name": "epochs argument ignored (always fit's 10)",
+        "cell": "ex1-train-seeded",
+        "source": '''
+def train_seeded(seed, X, y, optimizer="adam", epochs=10, lr=None):
+    seed_everything(seed)
+    model = MLP(X.shape[1], 2, hidden=(64, 64))
+    fit(model, X, y, optimizer=optimizer, lr=lr, batch_size=32, device=DEVICE)
+    return model
+''',
+        "loses": ["ex1-tests"],
+    },
+    {
+        "name": "optimizer argument ignored (always Adam)",
+        "cell": "ex1-train-seeded",
+        "source": '''
+def train_seeded(seed, X, y, optimizer="adam", epochs=10, lr=None):
+    seed_everything(seed)
+    model = MLP(X.shape[1], 2, hidden=(64, 64))
+    fit(model, X, y, lr=lr, max_epochs=epochs, batch_size=32, device=DEVICE)
+    return model
+''',
+        "loses": ["ex1-tests"],
+    },
+    {
+        "name": "number of genes hard-coded (the visible data's 50)",
+        "cell": "ex1-train-seeded",
+        "source": '''
+def train_seeded(seed, X, y, optimizer="adam", epochs=10, lr=None):
+    seed_everything(seed)
+    model = MLP(50, 2, hidden=(64, 64))
+    fit(model, X, y, optimizer=optimizer, lr=lr, max_epochs=epochs, batch_size=32, device=DEVICE)
+    return model
+''',
+        "loses": ["ex1-tests"],
+    },
+    {
         "name": "a loop whose loss goes down is called working",
         "cell": "ex3-overfit-one-batch",
         "source": _PROBE + '''    return bool(losses[-1] >= losses[0])
