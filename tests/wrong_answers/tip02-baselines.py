@@ -148,6 +148,23 @@ reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, n
         "loses": ['ex3-tests'],
     },
     {
+        "name": 'the comparison cohort used to choose',
+        "cell": 'ex3-choose',
+        "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
+
+
+def choose_model(candidates, X, y):
+    compare_scores = {name: get_scorer("roc_auc")(search.best_estimator_, X_compare, y_compare)
+                      for name, search in candidates.items()}
+    return max(compare_scores, key=compare_scores.get)
+
+
+chosen = choose_model(candidates, X_train, y_train)
+reported_auroc = final_test.evaluate(candidates[chosen], metric=roc_auc_score, note=chosen)
+''',
+        "loses": ['ex3-tests'],
+    },
+    {
         "name": 'the test set used to choose the model to report',
         "cell": 'ex3-choose',
         "source": '''final_test = LockedTestSet(X_test, y_test, name="test cohort")  # the locked test cohort: one evaluation
