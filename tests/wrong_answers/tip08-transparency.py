@@ -17,6 +17,21 @@ def precision_at_k(scores, relevant, k):
         "loses": ["ex1-tests"],
     },
     {
+        "name": "descending sort with NumPy's default (unstable) kind: ties out of order beyond a few genes",
+        "cell": "ex1-precision",
+        "source": '''
+def precision_at_k(scores, relevant, k):
+    scores = np.asarray(scores, dtype=float)
+    relevant = np.asarray(relevant, dtype=bool)
+    if scores.shape != relevant.shape:
+        raise ValueError("scores and relevant must have the same length")
+    if not 1 <= k <= len(scores):
+        raise ValueError("k must be between 1 and the number of genes")
+    return float(relevant[np.argsort(-scores)[:k]].mean())
+''',
+        "loses": ["ex1-tests"],
+    },
+    {
         "name": "no check of k",
         "cell": "ex1-precision",
         "source": '''
