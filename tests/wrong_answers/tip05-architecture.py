@@ -242,6 +242,28 @@ def one_hot(sequences):
         "loses": ["ex3-tests"],
     },
     {
+        "name": "skeleton copied with data seeds but no weight seed: the initial weights follow the global RNG",
+        "cell": "ex3-shift-experiment",
+        "source": '''def shift_experiment(seed, n_train=600, epochs=8):
+    train = make_motif_sequences(n_train, L, region=(40, 52), random_state=seed)
+    test_in = make_motif_sequences(400, L, region=(40, 52), random_state=seed + 1000)
+    test_shift = make_motif_sequences(400, L, region=(100, L), random_state=seed + 2000)
+    cnn = MotifCNN(n_outputs=2, n_filters=16, kernel_size=12)
+    fit(cnn, train.X, train.y, lr=1e-2, batch_size=64, max_epochs=epochs, device=DEVICE)
+    mlp = MLP(4 * L, 2, hidden=(64,))
+    fit(mlp, flat(train.X), train.y, lr=1e-3, batch_size=64, max_epochs=epochs, device=DEVICE)
+    return {
+        "cnn_in": accuracy(cnn, test_in.X, test_in.y),
+        "cnn_shifted": accuracy(cnn, test_shift.X, test_shift.y),
+        "mlp_in": accuracy(mlp, flat(test_in.X), test_in.y),
+        "mlp_shifted": accuracy(mlp, flat(test_shift.X), test_shift.y),
+        "cnn_params": count_parameters(cnn),
+        "mlp_params": count_parameters(mlp),
+    }
+''',
+        "loses": ["ex3-tests"],
+    },
+    {
         "name": "single-seed comparison with a made-up margin",
         "cell": "ex3-compare",
         "source": '''shift_seeds = [1]
