@@ -3,8 +3,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import dlbio.privacy
 from dlbio.feedback import (check, check_between, check_close, check_keys, check_shape,
-                            check_type)
+                            check_type, forbid_calls)
+from dlbio.privacy import tpr_at_fpr
 
 HINT = "try the thing from section 2"
 
@@ -126,3 +128,48 @@ def test_check_keys():
     assert "list" in _message(check_keys, [("auroc", 0.9)], ["auroc"], "the panel")
     with pytest.raises(TypeError, match="required"):
         check_keys({}, "auroc", "the panel")
+
+
+class _Reference:
+    def attribute(self):
+        return "the reference"
+
+
+def test_forbid_calls_blocks_every_route_to_the_function_and_restores_them():
+    original = dlbio.privacy.tpr_at_fpr
+    alias = tpr_at_fpr                      # as a notebook imports it under another name
+    namespace = {"alias": alias, "unrelated": len}
+    with forbid_calls([(dlbio.privacy, "tpr_at_fpr"), (_Reference, "attribute")],
+                      "write the rule yourself", namespace=namespace):
+        for route in (dlbio.privacy.tpr_at_fpr, namespace["alias"], _Reference().attribute):
+            with pytest.raises(AssertionError, match="write the rule yourself"):
+                route()
+        from dlbio.privacy import tpr_at_fpr as imported_inside   # an import inside the answer
+        with pytest.raises(AssertionError):
+            imported_inside()
+        assert namespace["unrelated"] is len
+    assert dlbio.privacy.tpr_at_fpr is original and namespace["alias"] is original
+    assert _Reference().attribute() == "the reference"
+
+
+def test_forbid_calls_restores_the_functions_when_the_block_raises():
+    original = dlbio.privacy.tpr_at_fpr
+    with pytest.raises(RuntimeError):
+        with forbid_calls([(dlbio.privacy, "tpr_at_fpr")], "no"):
+            raise RuntimeError("the student's function crashed")
+    assert dlbio.privacy.tpr_at_fpr is original
+
+
+@pytest.mark.parametrize("functions, reason, namespace, match", [
+    ([], "no", None, "functions must be a non-empty list"),
+    ("tpr_at_fpr", "no", None, "functions must be a non-empty list"),
+    ([(dlbio.privacy, "no_such_function")], "no", None, "functions must hold"),
+    ([("dlbio.privacy", "tpr_at_fpr")], "no", None, "functions must hold"),
+    ([(dlbio.privacy, "tpr_at_fpr")], " ", None, "reason must be a non-empty string"),
+    ([(dlbio.privacy, "tpr_at_fpr")], "no", ["a list"], "namespace must be None or a dict"),
+])
+def test_forbid_calls_rejects_bad_arguments(functions, reason, namespace, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        with forbid_calls(functions, reason, namespace=namespace):
+            pass
+    assert dlbio.privacy.tpr_at_fpr is tpr_at_fpr

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping
+from contextlib import contextmanager
 
 import numpy as np
 
 from ._validation import check_float
 
 __all__ = ["check", "check_close", "check_between", "check_type", "check_shape",
-           "check_keys"]
+           "check_keys", "forbid_calls"]
 
 
 # ----------------------------------------------------------------------------------------
@@ -289,3 +290,74 @@ def check_keys(mapping, required, what, *, hint=None) -> None:
         present = list(mapping.keys())
         _fail(what, f"the keys {_short(present)}, missing "
               f"{', '.join(repr(k) for k in missing)}", f"all of {required}", hint)
+
+
+@contextmanager
+def forbid_calls(functions, reason, *, namespace=None):
+    """Make library functions raise while a block runs, then put them back.
+
+    A hidden test uses this when an exercise asks students to write a method themselves
+    rather than call the library's version of it: inside the ``with`` block, each listed
+    function raises ``AssertionError(reason)``. The originals are restored when the block
+    ends, also when it raises.
+
+    Parameters
+    ----------
+    functions : sequence of (owner, name) pairs
+        Each owner is a module or a class, and ``name`` the attribute that holds the
+        function, e.g. ``(dlbio.privacy, "tpr_at_fpr")``.
+    reason : str
+        The message of the ``AssertionError``; say what the answer must not call.
+    namespace : dict, optional
+        A namespace such as a notebook's ``globals()``. Every name in it that is bound to
+        one of the functions (``from dlbio.privacy import tpr_at_fpr as t`` included) is
+        swapped too, so the function cannot be reached under another name.
+
+    Examples
+    --------
+    >>> import math
+    >>> with forbid_calls([(math, "sqrt")], "write the square root yourself"):
+    ...     try:
+    ...         math.sqrt(4.0)
+    ...     except AssertionError as error:
+    ...         print(error)
+    write the square root yourself
+    >>> math.sqrt(4.0)
+    2.0
+    """
+    if not isinstance(reason, str) or not reason.strip():
+        raise ValueError(f"reason must be a non-empty string saying what must not be called; "
+                         f"got {reason!r}.")
+    if namespace is not None and not isinstance(namespace, dict):
+        raise TypeError(f"namespace must be None or a dict such as globals(); got an object of "
+                        f"type {type(namespace).__name__}.")
+    pairs = list(functions) if not isinstance(functions, (str, bytes)) else None
+    if not pairs:
+        raise ValueError(f"functions must be a non-empty list of (owner, name) pairs; got "
+                         f"{functions!r}.")
+    for pair in pairs:
+        if (not isinstance(pair, tuple) or len(pair) != 2 or not isinstance(pair[1], str)
+                or not callable(getattr(pair[0], pair[1], None))):
+            raise ValueError(f"functions must hold (owner, name) pairs, each naming a function "
+                             f"that the owner (a module or class) has; got {pair!r}.")
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError(reason)
+
+    originals = [(owner, name, getattr(owner, name)) for owner, name in pairs]
+    forbidden_objects = [original for _, _, original in originals]
+    aliases = []
+    if namespace is not None:
+        aliases = [(key, value) for key, value in namespace.items()
+                   if any(value is original for original in forbidden_objects)]
+    try:
+        for owner, name, _ in originals:
+            setattr(owner, name, forbidden)
+        for key, _ in aliases:
+            namespace[key] = forbidden
+        yield
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+        for key, value in aliases:
+            namespace[key] = value
