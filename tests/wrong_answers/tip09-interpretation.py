@@ -162,6 +162,18 @@ def choose_withdrawals(records, outcomes, candidates, n):
         "loses": ["ex5-tests"],
     },
     {
+        "name": "returns the candidates' patient labels (candidates.index) instead of positions",
+        "cell": "ex5-withdraw",
+        "source": '''
+def choose_withdrawals(records, outcomes, candidates, n):
+    model = LogisticRegression(C=np.inf, solver="newton-cholesky").fit(records, outcomes)
+    gain = (model.predict_proba(candidates.assign(aggressive_care=0))[:, 1]
+            - model.predict_proba(candidates.assign(aggressive_care=1))[:, 1])
+    return candidates.index.to_numpy()[np.argsort(gain)[:n]]
+''',
+        "loses": ["ex5-tests"],
+    },
+    {
         "name": "withdraws care from the patients the model expects to die (largest risk)",
         "cell": "ex5-withdraw",
         "source": '''
