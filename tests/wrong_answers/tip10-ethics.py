@@ -1,9 +1,9 @@
 """Plausible wrong answers for tip10-ethics; each must lose points (CURRICULUM.md section 6.4)."""
 
-# Exercise 3 gives the facts and the measured rates of the card (before the student's part) and the
-# wording of the privacy statement (after it); a wrong answer replaces only the student's part.
+# Exercise 3 gives the facts, the intended use and the measured rates of the card (before the student's part)
+# and the wording of the privacy statement (after it); a wrong answer replaces only the student's part.
 _CARD_HEAD = '''def build_model_card(rule, rule_rates, member_losses, nonmember_losses, member_groups, nonmember_groups, epsilon):
-    # Given: the facts and the measured error rates of the deployed rule.
+    # Given: the facts, the intended use and the measured error rates of the deployed rule.
     card = {
         "model_details": "A multilayer perceptron (20 lab markers -> 64 hidden units -> 2 classes) trained with Adam "
                          "for 20 epochs. Deployed rule: a patient is sent for a confirmatory test when the risk is at "
@@ -14,8 +14,11 @@ _CARD_HEAD = '''def build_model_card(rule, rule_rates, member_losses, nonmember_
         "evaluation": {"n_test": int(rule_rates["n"].sum()),
                        **{kind: {str(g): float(v) for g, v in rule_rates[kind].items()}
                           for kind in ("error_rate", "fpr", "fnr")}},
+        "intended_use": "Flagging clinic patients for a confirmatory test with the rule above, where a miss costs far "
+                        "more than an extra test. Not for diagnosis, not for ruling disease out (sending patients "
+                        "home), and not for other populations or marker assays without a new per-group audit.",
     }
-    # Your part: card["intended_use"], card["limitations"] and card["privacy"].
+    # Your part: card["limitations"] and card["privacy"].
 '''
 _CARD_TAIL = '''    privacy = card["privacy"]
     low, high = privacy["attack_auc_interval"]
@@ -29,8 +32,7 @@ _CARD_TAIL = '''    privacy = card["privacy"]
         "recorded group, as approved by the ethics committee.")
     return card
 '''
-_TEXTS = '''    card["intended_use"] = "Flagging clinic patients for a confirmatory test; not for ruling disease out."
-    card["limitations"] = ("False alarms in " + ", ".join(f"{v:.0%} of healthy group {g} patients"
+_TEXTS = '''    card["limitations"] = ("False alarms in " + ", ".join(f"{v:.0%} of healthy group {g} patients"
                                                          for g, v in rule_rates["fpr"].items()) + "; simulated data only.")
 '''
 
