@@ -255,4 +255,12 @@ WRONG_ANSWERS = [
                           .replace("N_CLUSTERS", "100 if threshold < 0.5 else 1000"),
         "loses": ["ex7-tests"],
     },
+    {
+        "name": "clusters at a fixed family-level identity (0.3) whatever the threshold asked for",
+        "cell": "ex7-homology-split",
+        "source": _COMPARE.replace("identity_clusters(identity, threshold)", "identity_clusters(identity, 0.3)")
+                          .replace("GROUPED", "cross_val_score(knn, X, y, cv=GroupKFold(5), groups=clusters).mean()")
+                          .replace("N_CLUSTERS", "int(len(np.unique(clusters)))"),
+        "loses": ["ex7-tests"],
+    },
 ]
