@@ -7,7 +7,7 @@ import pytest
 from scipy.stats import binomtest
 from sklearn.metrics import roc_curve
 
-from dlbio.evaluation import group_error_rates, paired_difference, proportion_interval, rule_costs
+from dlbio.evaluation import group_error_rates, lowest_rule_cost, paired_difference, proportion_interval, rule_costs
 from dlbio.privacy import attack_auc, calibrated_score, dp_tpr_bound, matched_sample, tpr_at_fpr
 
 
@@ -246,6 +246,51 @@ def test_rule_costs_validates(kwargs, error, name):
     args.update(kwargs)
     with pytest.raises(error, match=name):
         rule_costs(args.pop("thresholds"), args.pop("risk"), args.pop("y_true"), args.pop("group"), **args)
+
+
+def test_lowest_rule_cost_by_hand():
+    # A: the cut 0.9 flags the diseased patient only (cost 0). B: the cut 0.4 flags both, one false alarm (1 of 2
+    # patients: 0.5); the cut 0.6 costs a miss and a false alarm (3.0), flagging nobody a miss (2.5).
+    lowest = lowest_rule_cost([0.9, 0.2, 0.6, 0.4], [1, 0, 0, 1], ["A", "A", "B", "B"], cost_miss=5, cost_false_alarm=1)
+    assert lowest.to_dict() == {"A": 0.0, "B": 0.5}
+    # Swapping the costs changes the answer in B: flagging nobody (one miss, 1 of 2 patients) now wins.
+    swapped = lowest_rule_cost([0.9, 0.2, 0.6, 0.4], [1, 0, 0, 1], ["A", "A", "B", "B"], cost_miss=1, cost_false_alarm=5)
+    assert swapped.to_dict() == {"A": 0.0, "B": 0.5}
+    everyone_ill = lowest_rule_cost([0.3, 0.1], [1, 1], ["A", "A"], cost_miss=5, cost_false_alarm=1)
+    assert everyone_ill.to_dict() == {"A": 0.0}          # flagging everybody: no miss, no false alarm
+
+
+def test_lowest_rule_cost_is_the_best_threshold_by_brute_force():
+    rng = np.random.default_rng(3)
+    risk = np.round(rng.random(600), 2)                  # ties on purpose
+    y = (rng.random(600) < risk ** 2).astype(int)
+    group = np.where(rng.random(600) < 0.4, "A", "B")
+    lowest = lowest_rule_cost(risk, y, group, cost_miss=4.0, cost_false_alarm=1.5)
+    assert lowest.index.tolist() == ["A", "B"]
+    for g in ("A", "B"):
+        in_g = group == g
+        candidates = np.r_[np.unique(risk[in_g]), np.inf, -np.inf, 0.505]
+        costs = [rule_costs({g: c}, risk[in_g], y[in_g], group[in_g], cost_miss=4.0, cost_false_alarm=1.5).mean()
+                 for c in candidates]
+        assert lowest[g] == pytest.approx(min(costs))
+        assert lowest[g] <= rule_costs({g: 0.5}, risk[in_g], y[in_g], group[in_g], cost_miss=4.0,
+                                       cost_false_alarm=1.5).mean()
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    (dict(cost_miss=-1.0), ValueError, "cost_miss"),
+    (dict(cost_false_alarm=np.nan), ValueError, "cost_false_alarm"),
+    (dict(cost_miss="5"), TypeError, "cost_miss"),
+    (dict(risk=[0.1, np.inf]), ValueError, "risk"),
+    (dict(y_true=[0, 2]), ValueError, "y_true"),
+    (dict(group=["A"]), ValueError, "group"),
+    (dict(risk=[], y_true=[], group=[]), ValueError, "at least one patient"),
+])
+def test_lowest_rule_cost_validates(kwargs, error, name):
+    args = dict(risk=[0.2, 0.8], y_true=[0, 1], group=["A", "B"], cost_miss=5.0, cost_false_alarm=1.0)
+    args.update(kwargs)
+    with pytest.raises(error, match=name):
+        lowest_rule_cost(args.pop("risk"), args.pop("y_true"), args.pop("group"), **args)
 
 
 def test_paired_difference_by_hand_and_per_group():

@@ -20,7 +20,8 @@ related sequences (homologues) on one side.
 
 An audit asks who pays for a model's errors: ``group_error_rates`` gives both error types
 per group with exact intervals, ``rule_costs`` the cost of a per-group threshold rule for
-each patient, and ``paired_difference`` compares two rules on the same patients.
+each patient, ``lowest_rule_cost`` the lowest cost any threshold reaches in each group, and
+``paired_difference`` compares two rules on the same patients.
 """
 from __future__ import annotations
 
@@ -39,8 +40,8 @@ from ._validation import check_choice, check_finite, check_float, check_int, che
 __all__ = ["metric_panel", "format_panel", "summarize_scores", "format_mean_sd",
            "results_table", "best_candidate_scores", "train_tune_test_split", "LockedTestSet",
            "TestSetReuseError", "pairwise_identity", "identity_clusters", "multiclass_panel",
-           "proportion_interval", "group_error_rates", "rule_costs", "paired_difference",
-           "bootstrap_auroc"]
+           "proportion_interval", "group_error_rates", "rule_costs", "lowest_rule_cost",
+           "paired_difference", "bootstrap_auroc"]
 
 #: Keys of the dictionary returned by :func:`metric_panel`, in display order.
 PANEL_KEYS = ("n", "prevalence", "accuracy", "balanced_accuracy", "auroc", "auprc", "mcc",
@@ -1259,6 +1260,63 @@ def rule_costs(thresholds, risk, y_true, group, *, cost_miss, cost_false_alarm) 
         cutoff[groups == g] = value
     flagged = r >= cutoff
     return np.where(flagged, cost_false_alarm * (y == 0), cost_miss * (y == 1)).astype(np.float64)
+
+
+def lowest_rule_cost(risk, y_true, group, *, cost_miss, cost_false_alarm) -> pd.Series:
+    """Lowest cost per patient that any threshold on the risk reaches, in each group of a sample.
+
+    For each group, every rule "flag the patient when ``risk >= t``" is tried (every
+    distinct risk of the group as ``t``, and a threshold that flags nobody); the smallest
+    mean cost per patient, as :func:`rule_costs` counts it, is returned.  Computed on the
+    patients a rule is *evaluated* on, this is an optimistic yardstick: the threshold is
+    chosen on the very patients it is scored on, so a rule chosen on other patients (a
+    tuning set) usually costs a little more there, by the noise of that choice.  Only the
+    cost is returned, not the threshold.
+
+    Parameters
+    ----------
+    risk : array-like of shape (n_samples,)
+        The model's risk (any finite real score, higher meaning more likely diseased).
+    y_true : array-like of shape (n_samples,)
+        Recorded labels, 0 (healthy) or 1 (diseased).
+    group : array-like of shape (n_samples,)
+        The group of each patient.
+    cost_miss, cost_false_alarm : float
+        Cost of one miss and of one false alarm, finite and at least 0.
+
+    Returns
+    -------
+    pandas.Series
+        The lowest mean cost per patient in each group, indexed by the group labels
+        (sorted).
+
+    Examples
+    --------
+    >>> lowest_rule_cost([0.9, 0.2, 0.6, 0.4], [1, 0, 0, 1], ["A", "A", "B", "B"],
+    ...                  cost_miss=5, cost_false_alarm=1).to_dict()
+    {'A': 0.0, 'B': 0.5}
+    """
+    r = check_finite(_as_1d(risk, "risk"), "risk").astype(np.float64)
+    y = _check_labels(y_true)
+    groups = _as_1d(np.asarray(group, dtype=object), "group")
+    if not len(r) == len(y) == len(groups):
+        raise ValueError(f"risk, y_true and group must describe the same patients; got lengths "
+                         f"{len(r)}, {len(y)} and {len(groups)}.")
+    if len(r) == 0:
+        raise ValueError("risk, y_true and group must describe at least one patient; got none.")
+    cost_miss = check_float(cost_miss, "cost_miss", low=0.0)
+    cost_false_alarm = check_float(cost_false_alarm, "cost_false_alarm", low=0.0)
+    lowest = {}
+    for g in sorted(set(groups.tolist()), key=str):
+        in_group = groups == g
+        positives = np.sort(r[in_group & (y == 1)])
+        negatives = np.sort(r[in_group & (y == 0)])
+        cuts = np.unique(r[in_group])
+        misses = np.searchsorted(positives, cuts, side="left")          # diseased with risk < cut
+        alarms = len(negatives) - np.searchsorted(negatives, cuts, side="left")  # healthy with risk >= cut
+        costs = np.r_[cost_miss * misses + cost_false_alarm * alarms, cost_miss * len(positives)]
+        lowest[g] = float(costs.min() / in_group.sum())
+    return pd.Series(lowest, name="lowest_cost_per_patient", dtype=np.float64)
 
 
 def paired_difference(values_a, values_b, group=None, *, confidence=0.95) -> pd.DataFrame:
