@@ -314,6 +314,38 @@ shift_interval = tuple(welch.confidence_interval(0.95))
         "loses": ["ex4-tests"],
     },
     {
+        "name": "in-sample choice: a frozen head trained on all 100 target sequences, scored on the same 100",
+        "cell": "ex4-build-target-model",
+        "source": '''def build_target_model(candidates, X, y, seed=0):
+    in_sample = {}
+    for name, network in candidates.items():
+        frozen = reuse_motif_cnn(network, X, y, strategy="frozen", random_state=seed, device=DEVICE)
+        in_sample[name] = roc_auc_score(y, predict_proba(frozen, X)[:, 1])
+    choice = max(in_sample, key=in_sample.get)
+    return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
+                                   fine_tune_epochs=20, random_state=seed, device=DEVICE)
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "in-sample choice: logistic regression on the frozen features, fitted and scored on all of X",
+        "cell": "ex4-build-target-model",
+        "source": '''def build_target_model(candidates, X, y, seed=0):
+    from sklearn.linear_model import LogisticRegression
+
+    in_sample = {}
+    for name, network in candidates.items():
+        with torch.no_grad():
+            features = network.features(torch.as_tensor(X, device=DEVICE)).cpu().numpy()
+        probe = LogisticRegression(max_iter=1000).fit(features, y)
+        in_sample[name] = roc_auc_score(y, probe.predict_proba(features)[:, 1])
+    choice = max(in_sample, key=in_sample.get)
+    return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
+                                   fine_tune_epochs=20, random_state=seed, device=DEVICE)
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
         "name": "label-blind choice: the candidate whose pooled features vary most on X",
         "cell": "ex4-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
@@ -333,7 +365,7 @@ shift_interval = tuple(welch.confidence_interval(0.95))
         "name": "hard-coded visible answer",
         "cell": "ex4-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
-    choice = "source_2"     # the one that won on the visible target
+    choice = "net_4"     # the one that won on the visible target
     return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
                                    fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
