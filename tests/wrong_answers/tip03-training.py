@@ -110,47 +110,47 @@ def train_seeded(seed, X, y, optimizer="adam", epochs=10, lr=None):
     },
     {
         "name": "a loop whose loss goes down is called working",
-        "cell": "ex3-overfit-one-batch",
+        "cell": "ex2-overfit-one-batch",
         "source": _PROBE + '''    return bool(losses[-1] >= losses[0])
 ''' + _FIXED_FIT,
-        "loses": ["ex3a-tests"],
+        "loses": ["ex2a-tests"],
     },
     {
         "name": "high accuracy on the batch is called working",
-        "cell": "ex3-overfit-one-batch",
+        "cell": "ex2-overfit-one-batch",
         "source": _PROBE + '''    accuracy_on_batch = (model(X).argmax(1) == y).float().mean().item()
     return bool(accuracy_on_batch < 0.8)
 ''' + _FIXED_FIT,
-        "loses": ["ex3a-tests"],
+        "loses": ["ex2a-tests"],
     },
     {
         "name": "loss recomputed after training, below chance (ln 10), is called working",
-        "cell": "ex3-overfit-one-batch",
+        "cell": "ex2-overfit-one-batch",
         "source": _PROBE + '''    with torch.no_grad():
         recomputed = torch.nn.functional.cross_entropy(model(X), y).item()
     return bool(recomputed >= np.log(10))
 ''' + _FIXED_FIT,
-        "loses": ["ex3a-tests"],
+        "loses": ["ex2a-tests"],
     },
     {
         "name": "hard-coded diagnosis: every loop is broken",
-        "cell": "ex3-overfit-one-batch",
+        "cell": "ex2-overfit-one-batch",
         "source": '''
 def loop_is_broken(fit_fn):
     return True
 ''' + _FIXED_FIT,
-        "loses": ["ex3a-tests"],
+        "loses": ["ex2a-tests"],
     },
     {
         "name": "threshold too strict for a correct loop (loss must be exactly 0)",
-        "cell": "ex3-overfit-one-batch",
+        "cell": "ex2-overfit-one-batch",
         "source": _PROBE + '''    return bool(losses[-1] > 1e-6)
 ''' + _FIXED_FIT,
-        "loses": ["ex3a-tests"],
+        "loses": ["ex2a-tests"],
     },
     {
         "name": "fix drops zero_grad along with the softmax",
-        "cell": "ex3-overfit-one-batch",
+        "cell": "ex2-overfit-one-batch",
         "source": _PROBE + '''    return bool(losses[-1] > 0.1)
 
 
@@ -165,11 +165,11 @@ def fixed_fit(model, X, y, steps=150, lr=1e-2):
         losses.append(loss.item())
     return losses
 ''',
-        "loses": ["ex3b-tests"],
+        "loses": ["ex2b-tests"],
     },
     {
         "name": "optimisers compared at their shared default learning rate",
-        "cell": "ex4-optimizers",
+        "cell": "ex3-optimizers",
         "source": '''
 def tuned_comparison(X_train, y_train, X_tune, y_tune, seeds):
     return {name: {"lr": 1e-3,
@@ -177,11 +177,11 @@ def tuned_comparison(X_train, y_train, X_tune, y_tune, seeds):
                                        for s in seeds])}
             for name in ("adam", "sgd")}
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "hard-coded learning rates (the visible example's best), scores computed",
-        "cell": "ex4-optimizers",
+        "cell": "ex3-optimizers",
         "source": '''
 def tuned_comparison(X_train, y_train, X_tune, y_tune, seeds):
     rates = {"adam": 1e-3, "sgd": 3e-2}
@@ -190,11 +190,11 @@ def tuned_comparison(X_train, y_train, X_tune, y_tune, seeds):
                                        for s in seeds])}
             for name, lr in rates.items()}
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "the tuning set used to choose the learning rate",
-        "cell": "ex4-optimizers",
+        "cell": "ex3-optimizers",
         "source": '''
 def tuned_comparison(X_train, y_train, X_tune, y_tune, seeds):
     result = {}
@@ -207,35 +207,35 @@ def tuned_comparison(X_train, y_train, X_tune, y_tune, seeds):
         result[name] = {"lr": best, "scores": scores}
     return result
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "Adam's scores never computed (placeholder ones)",
-        "cell": "ex4-optimizers",
+        "cell": "ex3-optimizers",
         "source": _TUNE + '''        scores = np.array([accuracy(train_seeded(s, X_train, y_train, optimizer=name, lr=best), X_tune, y_tune)
                            for s in seeds]) if name == "sgd" else np.ones(len(seeds))
         result[name] = {"lr": best, "scores": scores}
     return result
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "ignored seeds: every score from seed 0",
-        "cell": "ex4-optimizers",
+        "cell": "ex3-optimizers",
         "source": _TUNE + '''        score = accuracy(train_seeded(0, X_train, y_train, optimizer=name, lr=best), X_tune, y_tune)
         result[name] = {"lr": best, "scores": np.full(len(seeds), score)}
     return result
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "scores on the validation split, not the tuning set",
-        "cell": "ex4-optimizers",
+        "cell": "ex3-optimizers",
         "source": _TUNE + '''        scores = np.array([accuracy(train_seeded(s, X_fit, y_fit, optimizer=name, lr=best), X_val, y_val)
                            for s in seeds])
         result[name] = {"lr": best, "scores": scores}
     return result
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
 ]
