@@ -160,8 +160,40 @@ def test_forbid_calls_restores_the_functions_when_the_block_raises():
     assert dlbio.privacy.tpr_at_fpr is original
 
 
+class _Parent:
+    def inherited(self):
+        return "the parent's"
+
+    @staticmethod
+    def static(x):
+        return x + 1
+
+    @classmethod
+    def made(cls):
+        return cls.__name__
+
+
+class _Child(_Parent):
+    pass
+
+
+def test_forbid_calls_restores_static_class_and_inherited_methods_as_they_were():
+    with forbid_calls([(_Parent, "static"), (_Parent, "made"), (_Child, "inherited")], "no"):
+        for route in (lambda: _Parent.static(1), lambda: _Parent().made(), lambda: _Child().inherited()):
+            with pytest.raises(AssertionError, match="no"):
+                route()
+        assert _Parent().inherited() == "the parent's"      # only the child's route is blocked
+    assert _Parent().static(1) == 2 and _Parent.static(1) == 2
+    assert _Child().made() == "_Child"                       # still a classmethod
+    assert "inherited" not in vars(_Child) and _Child().inherited() == "the parent's"
+
+
 @pytest.mark.parametrize("functions, reason, namespace, match", [
     ([], "no", None, "functions must be a non-empty list"),
+    (None, "no", None, "functions must be a non-empty list"),
+    (3, "no", None, "functions must be a non-empty list"),
+    ({dlbio.privacy: "tpr_at_fpr"}, "no", None, "functions must be a non-empty list"),
+    ([(dlbio.privacy, "tpr_at_fpr")] * 2, "no", None, "each \\(owner, name\\) pair once"),
     ("tpr_at_fpr", "no", None, "functions must be a non-empty list"),
     ([(dlbio.privacy, "no_such_function")], "no", None, "functions must hold"),
     ([("dlbio.privacy", "tpr_at_fpr")], "no", None, "functions must hold"),

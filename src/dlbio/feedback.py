@@ -331,21 +331,25 @@ def forbid_calls(functions, reason, *, namespace=None):
     if namespace is not None and not isinstance(namespace, dict):
         raise TypeError(f"namespace must be None or a dict such as globals(); got an object of "
                         f"type {type(namespace).__name__}.")
-    pairs = list(functions) if not isinstance(functions, (str, bytes)) else None
-    if not pairs:
+    if not isinstance(functions, (list, tuple)) or not functions:
         raise ValueError(f"functions must be a non-empty list of (owner, name) pairs; got "
                          f"{functions!r}.")
+    pairs = list(functions)
     for pair in pairs:
         if (not isinstance(pair, tuple) or len(pair) != 2 or not isinstance(pair[1], str)
                 or not callable(getattr(pair[0], pair[1], None))):
             raise ValueError(f"functions must hold (owner, name) pairs, each naming a function "
                              f"that the owner (a module or class) has; got {pair!r}.")
+    if len({(id(owner), name) for owner, name in pairs}) < len(pairs):
+        raise ValueError(f"functions must name each (owner, name) pair once; got {functions!r}.")
 
     def forbidden(*args, **kwargs):
         raise AssertionError(reason)
 
-    originals = [(owner, name, getattr(owner, name)) for owner, name in pairs]
-    forbidden_objects = [original for _, _, original in originals]
+    # What each owner holds itself (a staticmethod stays a staticmethod), or _INHERITED when the
+    # attribute comes from a parent class: then the swap is undone by deleting it again.
+    originals = [(owner, name, vars(owner).get(name, _INHERITED)) for owner, name in pairs]
+    forbidden_objects = [getattr(owner, name) for owner, name in pairs]
     aliases = []
     if namespace is not None:
         aliases = [(key, value) for key, value in namespace.items()
@@ -357,7 +361,13 @@ def forbid_calls(functions, reason, *, namespace=None):
             namespace[key] = forbidden
         yield
     finally:
-        for owner, name, original in originals:
-            setattr(owner, name, original)
+        for owner, name, original in reversed(originals):
+            if original is _INHERITED:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
         for key, value in aliases:
             namespace[key] = value
+
+
+_INHERITED = object()
