@@ -142,6 +142,12 @@ WRONG_ANSWERS = [
         "loses": ["ex3-tests"],
     },
     {
+        "name": "fit with its default number of epochs (max_epochs=EPOCHS left out)",
+        "cell": "ex3-overfitting-gap",
+        "source": _GAP.replace("DROPOUT", "dropout").replace("TUNE_X", "X_tune").replace("max_epochs=EPOCHS, ", ""),
+        "loses": ["ex3-tests"],
+    },
+    {
         "name": "losses read from the training history (dropout on, last epoch instead of the restored best)",
         "cell": "ex3-overfitting-gap",
         "source": _GAP.replace("DROPOUT", "dropout").replace("    fit(model,", "    history = fit(model,")
