@@ -1,16 +1,5 @@
 """Plausible wrong answers for tip07-overfitting; each must lose points (see README.md here)."""
 
-_POLY = '''
-def polynomial_errors(x_train, y_train, x_test, y_test, degrees):
-    train, test = [], []
-    for degree in degrees:
-        poly = np.polynomial.Polynomial.fit(x_train, y_train, degree)
-        train.append(np.mean((poly(x_train) - y_train) ** 2))
-        test.append(np.mean((poly(x_test) - y_test) ** 2))
-    train, test = np.array(train), np.array(test)
-    return {"train": train, "test": test, "best_degree": BEST}
-'''
-
 _SPLIT = '''
 def three_way_split(y, tune_fraction, test_fraction, seed):
     y = np.asarray(y)
@@ -89,18 +78,6 @@ def compare_splits(X, y, identity, threshold, seed=0):
 '''
 
 WRONG_ANSWERS = [
-    {
-        "name": "best degree returned as a position, not a degree",
-        "cell": "ex1-polynomial-errors",
-        "source": _POLY.replace("BEST", "int(np.argmin(test))"),
-        "loses": ["ex1-tests"],
-    },
-    {
-        "name": "degree chosen by the training error",
-        "cell": "ex1-polynomial-errors",
-        "source": _POLY.replace("BEST", "int(np.asarray(degrees)[np.argmin(train)])"),
-        "loses": ["ex1-tests"],
-    },
     {
         "name": "tuning fraction taken of what is left after the test split",
         "cell": "ex2-three-way-split",
