@@ -81,7 +81,8 @@ def _pretrained(items, n_samples, seq_length, epochs, n_filters, kernel_size, se
         generator = torch.Generator().manual_seed(int(data_seeds[2]))
         fit(model, source.X, source.y.astype(np.float32), loss_fn=nn.BCEWithLogitsLoss(),
             lr=1e-2, batch_size=64, max_epochs=epochs, device="cpu", generator=generator)
-    logits = predict_logits(model, test.X, device="cpu").numpy()
+    # Batches of 128 keep a wide network's activations small (512 filters x 1,024 sequences is ~0.8 GB).
+    logits = predict_logits(model, test.X, batch_size=128, device="cpu").numpy()
     aurocs = {name: float(roc_auc_score(test.y[:, m], logits[:, m]))
               for m, (name, _) in enumerate(items)}
     return model, aurocs
@@ -156,8 +157,8 @@ def _pooled_features(model: MotifCNN, X) -> torch.Tensor:
     device = next(model.parameters()).device
     model.eval()
     with torch.no_grad():
-        chunks = [model.features(torch.from_numpy(X[i:i + 1024]).to(device)).cpu()
-                  for i in range(0, len(X), 1024)]
+        chunks = [model.features(torch.from_numpy(X[i:i + 128]).to(device)).cpu()
+                  for i in range(0, len(X), 128)]
     return torch.cat(chunks) if chunks else torch.zeros(0, model.n_filters)
 
 
