@@ -1198,6 +1198,23 @@ def group_error_rates(y_true, y_pred, group, *, confidence=0.95) -> pd.DataFrame
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
+def _check_rule_inputs(risk, y_true, group, cost_miss, cost_false_alarm):
+    """Validate the patients and costs a decision rule is scored on (shared by the rule functions).
+
+    Returns the risk as floats, the 0/1 labels, the group labels as an object array and the
+    two costs as floats; raises a ValueError or TypeError naming the parameter otherwise.
+    """
+    r = check_finite(_as_1d(risk, "risk"), "risk").astype(np.float64)
+    y = _check_labels(y_true)
+    groups = _as_1d(np.asarray(group, dtype=object), "group")
+    if not len(r) == len(y) == len(groups):
+        raise ValueError(f"risk, y_true and group must describe the same patients; got lengths "
+                         f"{len(r)}, {len(y)} and {len(groups)}.")
+    cost_miss = check_float(cost_miss, "cost_miss", low=0.0)
+    cost_false_alarm = check_float(cost_false_alarm, "cost_false_alarm", low=0.0)
+    return r, y, groups, cost_miss, cost_false_alarm
+
+
 def rule_costs(thresholds, risk, y_true, group, *, cost_miss, cost_false_alarm) -> np.ndarray:
     """Cost of a per-group threshold rule for each patient.
 
@@ -1237,14 +1254,8 @@ def rule_costs(thresholds, risk, y_true, group, *, cost_miss, cost_false_alarm) 
     if not isinstance(thresholds, Mapping):
         raise TypeError(f"thresholds must be a mapping from group label to threshold, e.g. "
                         f"{{'A': 0.2, 'B': 0.4}}; got an object of type {type(thresholds).__name__}.")
-    r = check_finite(_as_1d(risk, "risk"), "risk").astype(np.float64)
-    y = _check_labels(y_true)
-    groups = _as_1d(np.asarray(group, dtype=object), "group")
-    if not len(r) == len(y) == len(groups):
-        raise ValueError(f"risk, y_true and group must describe the same patients; got lengths "
-                         f"{len(r)}, {len(y)} and {len(groups)}.")
-    cost_miss = check_float(cost_miss, "cost_miss", low=0.0)
-    cost_false_alarm = check_float(cost_false_alarm, "cost_false_alarm", low=0.0)
+    r, y, groups, cost_miss, cost_false_alarm = _check_rule_inputs(
+        risk, y_true, group, cost_miss, cost_false_alarm)
     cutoff = np.empty(len(r))
     for g in set(groups.tolist()):
         if g not in thresholds:
@@ -1296,16 +1307,10 @@ def lowest_rule_cost(risk, y_true, group, *, cost_miss, cost_false_alarm) -> pd.
     ...                  cost_miss=5, cost_false_alarm=1).to_dict()
     {'A': 0.0, 'B': 0.5}
     """
-    r = check_finite(_as_1d(risk, "risk"), "risk").astype(np.float64)
-    y = _check_labels(y_true)
-    groups = _as_1d(np.asarray(group, dtype=object), "group")
-    if not len(r) == len(y) == len(groups):
-        raise ValueError(f"risk, y_true and group must describe the same patients; got lengths "
-                         f"{len(r)}, {len(y)} and {len(groups)}.")
+    r, y, groups, cost_miss, cost_false_alarm = _check_rule_inputs(
+        risk, y_true, group, cost_miss, cost_false_alarm)
     if len(r) == 0:
         raise ValueError("risk, y_true and group must describe at least one patient; got none.")
-    cost_miss = check_float(cost_miss, "cost_miss", low=0.0)
-    cost_false_alarm = check_float(cost_false_alarm, "cost_false_alarm", low=0.0)
     lowest = {}
     for g in sorted(set(groups.tolist()), key=str):
         in_group = groups == g
