@@ -6,7 +6,8 @@ import torch
 from dlbio.datasets import make_motif_sequences
 from dlbio.models import MotifCNN
 from dlbio.training import weights_equal
-from dlbio.transfer import STRATEGIES, compare_over_seeds, pretrained_motif_cnn, reuse_motif_cnn
+from dlbio.transfer import (STRATEGIES, compare_over_seeds, frozen_features, pretrained_motif_cnn,
+                            reuse_motif_cnn)
 
 SMALL = dict(n_samples=200, seq_length=60, epochs=1, n_filters=8)
 
@@ -149,6 +150,33 @@ def test_reuse_needs_a_motif_cnn(target):
 def test_pretrained_rejects_bad_arguments_by_name(motifs, kwargs, error, match):
     with pytest.raises(error, match=match):
         pretrained_motif_cnn(motifs, **kwargs)
+
+
+def test_frozen_features_are_the_pooled_filter_scores_in_any_batch_size(source, target):
+    expected = source.model.features(torch.from_numpy(target.X)).detach().numpy()
+    before = [p.detach().clone() for p in source.model.parameters()]
+    for batch_size in (1, 7, 128):
+        features = frozen_features(source.model, target.X, batch_size=batch_size)
+        assert isinstance(features, np.ndarray) and features.dtype == np.float32
+        assert features.shape == (len(target.X), source.model.n_filters)
+        np.testing.assert_allclose(features, expected, atol=1e-5)
+    np.testing.assert_allclose(frozen_features(source.model, torch.from_numpy(target.X)), expected,
+                               atol=1e-5)
+    assert (features >= 0).all()                      # scores after the ReLU
+    assert all(torch.equal(a, b) for a, b in zip(before, source.model.parameters()))
+
+
+@pytest.mark.parametrize("network, X, kwargs, error, match", [
+    (torch.nn.Linear(3, 2), None, {}, TypeError, "network"),
+    (None, np.zeros((3, 60, 4), np.float32), {}, ValueError, "shape"),
+    (None, np.zeros((3, 4, 5), np.float32), {}, ValueError, "kernel_size"),
+    (None, None, dict(batch_size=0), ValueError, "batch_size"),
+])
+def test_frozen_features_reject_bad_arguments_by_name(source, target, network, X, kwargs, error,
+                                                      match):
+    with pytest.raises(error, match=match):
+        frozen_features(source.model if network is None else network,
+                        target.X if X is None else X, **kwargs)
 
 
 def test_compare_over_seeds_pairs_by_seed_and_uses_student_t():

@@ -8,6 +8,9 @@
   ways: from scratch, as a frozen feature extractor with a new head, head first and then
   fine-tuned, fine-tuned all at once from a fresh head, or started from the pre-trained weights
   and trained exactly like the scratch network (transfer versus random initialisation).
+* :func:`frozen_features` returns a network's pooled filter scores for a set of sequences as
+  a NumPy array (no gradients, in batches, on the network's device): the frozen features a
+  new head or any scikit-learn model can be fitted to.
 * :func:`compare_over_seeds` summarises several training strategies run with the same seeds:
   the mean and spread of each, and its paired difference from a reference with a
   t-interval over the seeds.
@@ -31,7 +34,8 @@ from torch import nn
 from ._validation import check_choice, check_float, check_int
 from .models import MLP, MotifCNN
 
-__all__ = ["STRATEGIES", "pretrained_motif_cnn", "reuse_motif_cnn", "compare_over_seeds"]
+__all__ = ["STRATEGIES", "pretrained_motif_cnn", "reuse_motif_cnn", "frozen_features",
+           "compare_over_seeds"]
 
 #: The ways :func:`reuse_motif_cnn` can train a network for the target task.
 STRATEGIES = ("scratch", "frozen", "head_first", "all_at_once", "init")
@@ -149,7 +153,7 @@ def pretrained_motif_cnn(motifs, *, n_samples=2000, seq_length=200, epochs=5, n_
                              random_state=seed))
 
 
-def _pooled_features(model: MotifCNN, X) -> torch.Tensor:
+def _pooled_features(model: MotifCNN, X, batch_size=128) -> torch.Tensor:
     """The pooled filter scores of ``model`` for ``X``, on the CPU, in batches."""
     if isinstance(X, torch.Tensor):
         X = X.detach().cpu().numpy()
@@ -157,9 +161,55 @@ def _pooled_features(model: MotifCNN, X) -> torch.Tensor:
     device = next(model.parameters()).device
     model.eval()
     with torch.no_grad():
-        chunks = [model.features(torch.from_numpy(X[i:i + 128]).to(device)).cpu()
-                  for i in range(0, len(X), 128)]
+        chunks = [model.features(torch.from_numpy(X[i:i + batch_size]).to(device)).cpu()
+                  for i in range(0, len(X), batch_size)]
     return torch.cat(chunks) if chunks else torch.zeros(0, model.n_filters)
+
+
+def frozen_features(network, X, *, batch_size=128) -> np.ndarray:
+    """The pooled filter scores of a :class:`~dlbio.models.MotifCNN`: its frozen features.
+
+    ``network.features(x)`` gives, for each sequence, the best score of each convolution
+    filter anywhere in the sequence (after the ReLU): one number per filter.  This function
+    computes them for all of ``X`` without gradients, ``batch_size`` sequences at a time, on
+    the device the network lives on, and returns them on the CPU as a NumPy array, ready for
+    any model fitted outside PyTorch.  The network is not changed (it is put in eval mode,
+    which a :class:`MotifCNN` without dropout does not notice).
+
+    Parameters
+    ----------
+    network : MotifCNN
+        A (pre-trained) network, on any device.
+    X : array-like or tensor of shape (n_samples, 4, length)
+        One-hot sequences, PyTorch's channels-first layout.
+    batch_size : int, default=128
+        Sequences per forward pass, in [1, 100000]; it changes the memory used, not the result.
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_samples, network.n_filters), dtype float32
+
+    Examples
+    --------
+    >>> from dlbio.datasets import make_motif_sequences
+    >>> source = pretrained_motif_cnn(["A", "B"], n_samples=200, epochs=1, n_filters=8)
+    >>> frozen_features(source.model, make_motif_sequences(5, 60, random_state=0).X).shape
+    (5, 8)
+    """
+    if not isinstance(network, MotifCNN):
+        raise TypeError(f"network must be a dlbio.models.MotifCNN; got an object of type "
+                        f"{type(network).__name__}.")
+    batch_size = check_int(batch_size, "batch_size", low=1, high=100_000)
+    if isinstance(X, torch.Tensor):
+        X = X.detach().cpu().numpy()
+    X = np.asarray(X, dtype=np.float32)
+    if X.ndim != 3 or X.shape[1] != network.n_channels:
+        raise ValueError(f"X must have shape (n_samples, {network.n_channels}, length), one-hot "
+                         f"sequences with the channels first; got shape {X.shape}.")
+    if X.shape[2] < network.kernel_size:
+        raise ValueError(f"X's sequences must be at least kernel_size={network.kernel_size} "
+                         f"bases long; got length {X.shape[2]}.")
+    return _pooled_features(network, X, batch_size=batch_size).numpy()
 
 
 def reuse_motif_cnn(pretrained, X, y, *, strategy="frozen", n_outputs=2, epochs=30, lr=1e-2,
