@@ -346,6 +346,43 @@ shift_interval = tuple(welch.confidence_interval(0.95))
         "loses": ["ex4-tests"],
     },
     {
+        "name": "in-sample choice after setting the widest candidate aside: a frozen head trained and scored on all of X",
+        "cell": "ex4-build-target-model",
+        "source": '''def build_target_model(candidates, X, y, seed=0):
+    widest = max(network.n_filters for network in candidates.values())
+    in_sample = {}
+    for name, network in candidates.items():
+        if network.n_filters == widest:      # too many features: it would overfit
+            continue
+        frozen = reuse_motif_cnn(network, X, y, strategy="frozen", random_state=seed, device=DEVICE)
+        in_sample[name] = roc_auc_score(y, predict_proba(frozen, X)[:, 1])
+    choice = max(in_sample, key=in_sample.get)
+    return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
+                                   fine_tune_epochs=20, random_state=seed, device=DEVICE)
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
+        "name": "in-sample choice after setting the widest candidate aside: logistic regression fitted and scored on all of X",
+        "cell": "ex4-build-target-model",
+        "source": '''def build_target_model(candidates, X, y, seed=0):
+    from sklearn.linear_model import LogisticRegression
+
+    widest = max(network.n_filters for network in candidates.values())
+    in_sample = {}
+    for name, network in candidates.items():
+        if network.n_filters == widest:
+            continue
+        features = frozen_features(network, X)
+        probe = LogisticRegression(max_iter=1000).fit(features, y)
+        in_sample[name] = roc_auc_score(y, probe.predict_proba(features)[:, 1])
+    choice = max(in_sample, key=in_sample.get)
+    return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
+                                   fine_tune_epochs=20, random_state=seed, device=DEVICE)
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
         "name": "label-blind choice: the candidate whose pooled features vary most on X",
         "cell": "ex4-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
