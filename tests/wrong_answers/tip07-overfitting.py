@@ -147,6 +147,13 @@ WRONG_ANSWERS = [
         "loses": ["ex4-tests"],
     },
     {
+        "name": "generator fixed at seed 0 whatever the seed argument",
+        "cell": "ex4-shuffle-control",
+        "source": _SHUFFLE.replace("RNG", "np.random.default_rng(0)").replace(
+            "PVALUE", "(1 + np.sum(null_scores >= score)) / (1 + n_permutations)"),
+        "loses": ["ex4-tests"],
+    },
+    {
         "name": "one permutation reused for every shuffle",
         "cell": "ex4-shuffle-control",
         "source": _SHUFFLE.replace("RNG", "np.random.default_rng(seed)").replace(
