@@ -171,12 +171,24 @@ def test_frozen_features_are_the_pooled_filter_scores_in_any_batch_size(source, 
     (None, np.zeros((3, 60, 4), np.float32), {}, ValueError, "shape"),
     (None, np.zeros((3, 4, 5), np.float32), {}, ValueError, "kernel_size"),
     (None, None, dict(batch_size=0), ValueError, "batch_size"),
+    (None, np.full((3, 4, 60), "A"), {}, TypeError, "X must contain numbers"),
+    (None, np.full((3, 4, 60), np.nan, np.float32), {}, ValueError, "X contains 720 NaN"),
 ])
 def test_frozen_features_reject_bad_arguments_by_name(source, target, network, X, kwargs, error,
                                                       match):
     with pytest.raises(error, match=match):
         frozen_features(source.model if network is None else network,
                         target.X if X is None else X, **kwargs)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_frozen_features_leave_the_network_in_the_mode_it_came_in(source, target, training):
+    source.model.train(training)
+    try:
+        frozen_features(source.model, target.X[:5])
+        assert source.model.training is training
+    finally:
+        source.model.eval()
 
 
 def test_compare_over_seeds_pairs_by_seed_and_uses_student_t():

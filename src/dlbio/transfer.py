@@ -31,7 +31,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.utils import Bunch
 from torch import nn
 
-from ._validation import check_choice, check_float, check_int
+from ._validation import check_choice, check_finite, check_float, check_int
 from .models import MLP, MotifCNN
 
 __all__ = ["STRATEGIES", "pretrained_motif_cnn", "reuse_motif_cnn", "frozen_features",
@@ -173,21 +173,29 @@ def frozen_features(network, X, *, batch_size=128) -> np.ndarray:
     filter anywhere in the sequence (after the ReLU): one number per filter.  This function
     computes them for all of ``X`` without gradients, ``batch_size`` sequences at a time, on
     the device the network lives on, and returns them on the CPU as a NumPy array, ready for
-    any model fitted outside PyTorch.  The network is not changed (it is put in eval mode,
-    which a :class:`MotifCNN` without dropout does not notice).
+    any model fitted outside PyTorch.  The network is not changed: it is evaluated in eval
+    mode and left in the train or eval mode it came in.
 
     Parameters
     ----------
     network : MotifCNN
         A (pre-trained) network, on any device.
     X : array-like or tensor of shape (n_samples, 4, length)
-        One-hot sequences, PyTorch's channels-first layout.
+        One-hot sequences, PyTorch's channels-first layout: finite numbers.
     batch_size : int, default=128
         Sequences per forward pass, in [1, 100000]; it changes the memory used, not the result.
 
     Returns
     -------
     numpy.ndarray of shape (n_samples, network.n_filters), dtype float32
+
+    Raises
+    ------
+    TypeError
+        If ``network`` is not a MotifCNN or ``X`` does not hold numbers.
+    ValueError
+        If ``X`` holds NaN or infinite values, has the wrong shape or is shorter than the
+        filters, or ``batch_size`` is out of range.
 
     Examples
     --------
@@ -202,14 +210,18 @@ def frozen_features(network, X, *, batch_size=128) -> np.ndarray:
     batch_size = check_int(batch_size, "batch_size", low=1, high=100_000)
     if isinstance(X, torch.Tensor):
         X = X.detach().cpu().numpy()
-    X = np.asarray(X, dtype=np.float32)
+    X = check_finite(X, "X").astype(np.float32, copy=False)  # TypeError / ValueError naming X
     if X.ndim != 3 or X.shape[1] != network.n_channels:
         raise ValueError(f"X must have shape (n_samples, {network.n_channels}, length), one-hot "
                          f"sequences with the channels first; got shape {X.shape}.")
     if X.shape[2] < network.kernel_size:
         raise ValueError(f"X's sequences must be at least kernel_size={network.kernel_size} "
                          f"bases long; got length {X.shape[2]}.")
-    return _pooled_features(network, X, batch_size=batch_size).numpy()
+    was_training = network.training
+    try:
+        return _pooled_features(network, X, batch_size=batch_size).numpy()
+    finally:
+        network.train(was_training)  # leave the network in the mode it came in
 
 
 def reuse_motif_cnn(pretrained, X, y, *, strategy="frozen", n_outputs=2, epochs=30, lr=1e-2,
