@@ -383,6 +383,26 @@ shift_interval = tuple(welch.confidence_interval(0.95))
         "loses": ["ex4-tests"],
     },
     {
+        "name": "in-sample choice among the candidates with the fewest filters only (every wider one set aside)",
+        "cell": "ex4-build-target-model",
+        "source": '''def build_target_model(candidates, X, y, seed=0):
+    from sklearn.linear_model import LogisticRegression
+
+    fewest = min(network.n_filters for network in candidates.values())
+    in_sample = {}
+    for name, network in candidates.items():
+        if network.n_filters > fewest:       # more filters than needed: they would overfit
+            continue
+        features = frozen_features(network, X)
+        probe = LogisticRegression(max_iter=1000).fit(features, y)
+        in_sample[name] = roc_auc_score(y, probe.predict_proba(features)[:, 1])
+    choice = max(in_sample, key=in_sample.get)
+    return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
+                                   fine_tune_epochs=20, random_state=seed, device=DEVICE)
+''',
+        "loses": ["ex4-tests"],
+    },
+    {
         "name": "label-blind choice: the candidate whose pooled features vary most on X",
         "cell": "ex4-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
