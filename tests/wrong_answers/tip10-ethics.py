@@ -353,4 +353,16 @@ def loss_attack(member_losses, nonmember_losses, fpr):
 '''),
         "loses": ["ex3-tests"],
     },
+    {
+        "name": "tpr_at_fpr given the losses (lower means member) instead of scores where higher means member",
+        "cell": "ex3-model-card",
+        "source": _card('''    like = matched_sample(np.asarray(member_groups), np.asarray(nonmember_groups))
+    ml, nl = np.asarray(member_losses, float), np.asarray(nonmember_losses, float)[like]
+    a = attack_auc(-ml, -nl)
+    boot = bootstrap_auroc(np.r_[np.ones(len(ml)), np.zeros(len(nl))], np.r_[-ml, -nl], random_state=0)
+    card["privacy"] = {"epsilon": float(epsilon), "attack_auc": a, "attack_auc_interval": (boot["low"], boot["high"]),
+                       "tpr_at_1pct_fpr": tpr_at_fpr(ml, nl, 0.01)["tpr"]}
+'''),
+        "loses": ["ex3-tests"],
+    },
 ]
