@@ -77,53 +77,8 @@ def one_hot(sequences):
         "loses": ["ex1-tests"],
     },
     {
-        "name": "global max over the channel axis instead of the positions",
-        "cell": "ex2-small-cnn",
-        "source": '''class SmallCNN(nn.Module):
-    def __init__(self, n_filters=8, kernel_size=12, n_outputs=2):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.head = nn.Linear(n_filters, n_outputs)
-
-    def forward(self, x):
-        scores = torch.relu(self.conv(x))
-        pooled = scores.amax(dim=1)
-        return self.head(pooled)
-''',
-        "loses": ["ex2-tests"],
-    },
-    {
-        "name": "mean pooling over positions instead of the best match",
-        "cell": "ex2-small-cnn",
-        "source": '''class SmallCNN(nn.Module):
-    def __init__(self, n_filters=8, kernel_size=12, n_outputs=2):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.head = nn.Linear(n_filters, n_outputs)
-
-    def forward(self, x):
-        scores = torch.relu(self.conv(x))
-        return self.head(scores.mean(dim=2))
-''',
-        "loses": ["ex2-tests"],
-    },
-    {
-        "name": "no ReLU before the pooling",
-        "cell": "ex2-small-cnn",
-        "source": '''class SmallCNN(nn.Module):
-    def __init__(self, n_filters=8, kernel_size=12, n_outputs=2):
-        super().__init__()
-        self.conv = nn.Conv1d(4, n_filters, kernel_size)
-        self.head = nn.Linear(n_filters, n_outputs)
-
-    def forward(self, x):
-        return self.head(self.conv(x).amax(dim=2))
-''',
-        "loses": ["ex2-tests"],
-    },
-    {
         "name": "ignored seed: every run uses the same data and weights",
-        "cell": "ex3-shift-experiment",
+        "cell": "ex2-shift-experiment",
         "source": '''def shift_experiment(seed, n_train=600, epochs=8):
     train = make_motif_sequences(n_train, L, region=(40, 52), random_state=0)
     test_in = make_motif_sequences(400, L, region=(40, 52), random_state=1000)
@@ -143,11 +98,11 @@ def one_hot(sequences):
         "mlp_params": count_parameters(mlp),
     }
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "one data seed for all three data sets: the in-distribution test set repeats training sequences",
-        "cell": "ex3-shift-experiment",
+        "cell": "ex2-shift-experiment",
         "source": '''def shift_experiment(seed, n_train=600, epochs=8):
     train = make_motif_sequences(n_train, L, region=(40, 52), random_state=seed)
     test_in = make_motif_sequences(400, L, region=(40, 52), random_state=seed)
@@ -167,11 +122,11 @@ def one_hot(sequences):
         "mlp_params": count_parameters(mlp),
     }
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "overlapping data seeds seed, seed + 1, seed + 2: seed 1 trains on seed 0's test set",
-        "cell": "ex3-shift-experiment",
+        "cell": "ex2-shift-experiment",
         "source": '''def shift_experiment(seed, n_train=600, epochs=8):
     train = make_motif_sequences(n_train, L, region=(40, 52), random_state=seed)
     test_in = make_motif_sequences(400, L, region=(40, 52), random_state=seed + 1)
@@ -191,11 +146,11 @@ def one_hot(sequences):
         "mlp_params": count_parameters(mlp),
     }
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "data seeds seed, seed + 100, seed + 200: seed 100 trains on seed 0's in-distribution test set",
-        "cell": "ex3-shift-experiment",
+        "cell": "ex2-shift-experiment",
         "source": '''def shift_experiment(seed, n_train=600, epochs=8):
     train = make_motif_sequences(n_train, L, region=(40, 52), random_state=seed)
     test_in = make_motif_sequences(400, L, region=(40, 52), random_state=seed + 100)
@@ -215,11 +170,11 @@ def one_hot(sequences):
         "mlp_params": count_parameters(mlp),
     }
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "fixed weight seed: the data follow the seed, the initial weights do not",
-        "cell": "ex3-shift-experiment",
+        "cell": "ex2-shift-experiment",
         "source": '''def shift_experiment(seed, n_train=600, epochs=8):
     train = make_motif_sequences(n_train, L, region=(40, 52), random_state=seed)
     test_in = make_motif_sequences(400, L, region=(40, 52), random_state=seed + 1000)
@@ -239,11 +194,11 @@ def one_hot(sequences):
         "mlp_params": count_parameters(mlp),
     }
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "skeleton copied with data seeds but no weight seed: the initial weights follow the global RNG",
-        "cell": "ex3-shift-experiment",
+        "cell": "ex2-shift-experiment",
         "source": '''def shift_experiment(seed, n_train=600, epochs=8):
     train = make_motif_sequences(n_train, L, region=(40, 52), random_state=seed)
     test_in = make_motif_sequences(400, L, region=(40, 52), random_state=seed + 1000)
@@ -261,32 +216,32 @@ def one_hot(sequences):
         "mlp_params": count_parameters(mlp),
     }
 ''',
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "single-seed comparison with a made-up margin",
-        "cell": "ex3-compare",
+        "cell": "ex2-compare",
         "source": '''shift_seeds = [1]
 shift_results = [shift_experiment(1)]
 shift_gaps = np.array([shift_results[0]["cnn_shifted"] - shift_results[0]["mlp_shifted"]])
 shift_interval = (shift_gaps[0] - 0.05, shift_gaps[0] + 0.05)
 ''' + _SHIFT_PRINT,
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "normal 1.96 interval with five seeds (ignores the t distribution)",
-        "cell": "ex3-compare",
+        "cell": "ex2-compare",
         "source": '''shift_seeds = [0, 1, 2, 3, 4]
 shift_results = [shift_experiment(seed) for seed in shift_seeds]
 shift_gaps = np.array([r["cnn_shifted"] - r["mlp_shifted"] for r in shift_results])
 half_width = 1.96 * shift_gaps.std(ddof=1) / np.sqrt(len(shift_gaps))
 shift_interval = (shift_gaps.mean() - half_width, shift_gaps.mean() + half_width)
 ''' + _SHIFT_PRINT,
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "unpaired (Welch) interval: ignores that both networks saw the same data in each seed",
-        "cell": "ex3-compare",
+        "cell": "ex2-compare",
         "source": '''from scipy import stats
 
 shift_seeds = [0, 1, 2, 3, 4]
@@ -297,11 +252,11 @@ shift_gaps = cnn_shifted - mlp_shifted
 welch = stats.ttest_ind(cnn_shifted, mlp_shifted, equal_var=False)
 shift_interval = tuple(welch.confidence_interval(0.95))
 ''' + _SHIFT_PRINT,
-        "loses": ["ex3-tests"],
+        "loses": ["ex2-tests"],
     },
     {
         "name": "chooses the source on the lesson's test set (another target)",
-        "cell": "ex4-build-target-model",
+        "cell": "ex3-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     scores = {}
     for name, network in candidates.items():
@@ -311,11 +266,11 @@ shift_interval = tuple(welch.confidence_interval(0.95))
     return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
                                    fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "in-sample choice: a frozen head trained on all 100 target sequences, scored on the same 100",
-        "cell": "ex4-build-target-model",
+        "cell": "ex3-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     in_sample = {}
     for name, network in candidates.items():
@@ -325,11 +280,11 @@ shift_interval = tuple(welch.confidence_interval(0.95))
     return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
                                    fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "in-sample choice: logistic regression on the frozen features, fitted and scored on all of X",
-        "cell": "ex4-build-target-model",
+        "cell": "ex3-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     from sklearn.linear_model import LogisticRegression
 
@@ -343,11 +298,11 @@ shift_interval = tuple(welch.confidence_interval(0.95))
     return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
                                    fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "in-sample choice after setting the widest candidate aside: a frozen head trained and scored on all of X",
-        "cell": "ex4-build-target-model",
+        "cell": "ex3-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     widest = max(network.n_filters for network in candidates.values())
     in_sample = {}
@@ -360,11 +315,11 @@ shift_interval = tuple(welch.confidence_interval(0.95))
     return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
                                    fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "in-sample choice after setting the widest candidate aside: logistic regression fitted and scored on all of X",
-        "cell": "ex4-build-target-model",
+        "cell": "ex3-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     from sklearn.linear_model import LogisticRegression
 
@@ -380,11 +335,11 @@ shift_interval = tuple(welch.confidence_interval(0.95))
     return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
                                    fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "in-sample choice among the candidates with the fewest filters only (every wider one set aside)",
-        "cell": "ex4-build-target-model",
+        "cell": "ex3-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     from sklearn.linear_model import LogisticRegression
 
@@ -400,11 +355,11 @@ shift_interval = tuple(welch.confidence_interval(0.95))
     return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
                                    fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "label-blind choice: the candidate whose pooled features vary most on X",
-        "cell": "ex4-build-target-model",
+        "cell": "ex3-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     spread = {}
     for name, network in candidates.items():
@@ -416,21 +371,21 @@ shift_interval = tuple(welch.confidence_interval(0.95))
     return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
                                    fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "hard-coded visible answer",
-        "cell": "ex4-build-target-model",
+        "cell": "ex3-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     choice = "net_4"     # the one that won on the visible target
     return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="head_first", fine_tune_lr=3e-3,
                                    fine_tune_epochs=20, random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "keeps the source's four-output head instead of a new two-class head",
-        "cell": "ex4-build-target-model",
+        "cell": "ex3-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -447,11 +402,11 @@ shift_interval = tuple(welch.confidence_interval(0.95))
     fit(model, X, y, lr=3e-3, batch_size=32, max_epochs=20, device=DEVICE)
     return choice, model
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
     {
         "name": "right choice, but the network is trained from scratch (the chosen candidate is not used)",
-        "cell": "ex4-build-target-model",
+        "cell": "ex3-build-target-model",
         "source": '''def build_target_model(candidates, X, y, seed=0):
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -465,6 +420,6 @@ shift_interval = tuple(welch.confidence_interval(0.95))
     choice = max(cv_auroc, key=cv_auroc.get)
     return choice, reuse_motif_cnn(candidates[choice], X, y, strategy="scratch", random_state=seed, device=DEVICE)
 ''',
-        "loses": ["ex4-tests"],
+        "loses": ["ex3-tests"],
     },
 ]
